@@ -1,0 +1,53 @@
+using Switchboard.Routing.Conditions;
+using Switchboard.Routing.Strategies;
+
+namespace Switchboard.Routing.Flows;
+
+public enum NoneEligiblePolicy
+{
+    Hold,
+    NextRule,
+    Fallback,
+}
+
+public enum TargetKind
+{
+    Team,
+    Reps,
+    Pool,
+}
+
+/// <summary>Who a rule or fallback sends leads to.</summary>
+public sealed record Target(TargetKind Kind, string? TeamId = null, IReadOnlyList<string>? RepIds = null, string? PoolId = null)
+{
+    public static Target Team(string id) => new(TargetKind.Team, TeamId: id);
+    public static Target Reps(params string[] ids) => new(TargetKind.Reps, RepIds: ids);
+    public static Target Pool(string id) => new(TargetKind.Pool, PoolId: id);
+
+    public override string ToString() => Kind switch
+    {
+        TargetKind.Team => $"team '{TeamId}'",
+        TargetKind.Pool => $"pool '{PoolId}'",
+        _ => $"reps [{string.Join(", ", RepIds!)}]",
+    };
+}
+
+public sealed record CompiledRule(
+    string Name,
+    Condition? When,
+    Target Target,
+    IRoutingStrategy? Strategy,
+    NoneEligiblePolicy WhenNoneEligible)
+{
+    /// <summary>Strategy state (pointers, credits) is kept per rule name, so it survives flow edits.</summary>
+    public string StateKey => "rule:" + Name;
+}
+
+/// <summary>A validated flow version: conditions compiled, strategies built. Immutable and shareable.</summary>
+public sealed record CompiledFlow(int Version, IReadOnlyList<CompiledRule> Rules, Target Fallback)
+{
+    public const string FallbackStateKey = "fallback";
+}
+
+/// <summary>One problem in a flow document: where (a JSON-path-like field), and why.</summary>
+public sealed record FlowError(string Field, string Message, string? Rule = null, int? Position = null);

@@ -1,0 +1,37 @@
+namespace Switchboard.Routing.Model;
+
+/// <summary>A lead as the engine sees it: contact, company, location and custom attributes.</summary>
+public sealed record Lead
+{
+    public required string Id { get; init; }
+    public string? Source { get; init; }
+    public string? FirstName { get; init; }
+    public string? LastName { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? Title { get; init; }
+    public Company Company { get; init; } = Company.Empty;
+    public string? Country { get; init; }
+    public string? Region { get; init; }
+    public string? City { get; init; }
+    public string? PostalCode { get; init; }
+    public string? Language { get; init; }
+    public string? ProductInterest { get; init; }
+    public decimal? Value { get; init; }
+    public int? Score { get; init; }
+
+    /// <summary>Custom attributes; values are strings, numbers (double), booleans or null.</summary>
+    public IReadOnlyDictionary<string, object?> Attributes { get; init; } = EmptyAttributes;
+
+    private static readonly IReadOnlyDictionary<string, object?> EmptyAttributes = new Dictionary<string, object?>();
+}
+
+public sealed record Company
+{
+    public static readonly Company Empty = new();
+    public string? Name { get; init; }
+    public string? Domain { get; init; }
+    public int? Employees { get; init; }
+    public string? Industry { get; init; }
+    public decimal? AnnualRevenue { get; init; }
+}

@@ -1,0 +1,53 @@
+namespace Switchboard.Routing.Model;
+
+public enum RepStatus
+{
+    Available,
+    Away,
+    Offline,
+}
+
+/// <summary>Limits on how many leads a rep receives. Null means unlimited.</summary>
+public sealed record RepCaps(int? PerHour = null, int? PerDay = null, int? PerWeek = null, int? PerMonth = null, int? MaxOpen = null)
+{
+    public static readonly RepCaps None = new();
+}
+
+/// <summary>Who a rep is: stable settings an admin edits.</summary>
+public sealed record Rep
+{
+    public required string Id { get; init; }
+    public string Name { get; init; } = "";
+    public IReadOnlyList<string> TeamIds { get; init; } = [];
+    public IReadOnlyList<string> Skills { get; init; } = [];
+    public IReadOnlyList<string> Languages { get; init; } = [];
+    public IReadOnlyList<string> Territories { get; init; } = [];
+
+    /// <summary>Share in weighted strategies. The default value is 1.</summary>
+    public int Weight { get; init; } = 1;
+    public string TimeZone { get; init; } = "UTC";
+    public RepCaps Caps { get; init; } = RepCaps.None;
+    public RepStatus Status { get; init; } = RepStatus.Available;
+
+    /// <summary>An away rep whose <c>AwayUntil</c> has passed counts as available again.</summary>
+    public DateTimeOffset? AwayUntil { get; init; }
+    public bool Active { get; init; } = true;
+}
+
+/// <summary>How loaded a rep is right now; counted by the host, in the rep's own time zone.</summary>
+public sealed record RepLoad(
+    int OpenLeads = 0,
+    int AssignedThisHour = 0,
+    int AssignedToday = 0,
+    int AssignedThisWeek = 0,
+    int AssignedThisMonth = 0,
+    DateTimeOffset? LastAssignedAt = null)
+{
+    public static readonly RepLoad Zero = new();
+}
+
+/// <summary>A rep plus their current load: what eligibility and strategies look at.</summary>
+public sealed record RepState(Rep Rep, RepLoad Load)
+{
+    public string Id => Rep.Id;
+}

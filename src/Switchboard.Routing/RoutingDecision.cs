@@ -1,0 +1,41 @@
+namespace Switchboard.Routing;
+
+public enum DecisionKind
+{
+    /// <summary>Pushed to one rep.</summary>
+    Assigned,
+
+    /// <summary>Placed in a pool for reps to claim.</summary>
+    Pooled,
+
+    /// <summary>Kept back: nobody may take it now. Always carries the reason.</summary>
+    Held,
+}
+
+/// <summary>How one rule fared for this lead.</summary>
+public sealed record RuleTrace(string Rule, bool Matched, string Note);
+
+/// <summary>One rep the deciding rule considered: eligible or not, and why not.</summary>
+public sealed record CandidateTrace(string RepId, bool Eligible, IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// A routing decision as a value: what happened, and the whole trace of why. Expected outcomes (nobody
+/// eligible, no rule matched) are decisions, not exceptions.
+/// </summary>
+public sealed record RoutingDecision
+{
+    public required DecisionKind Kind { get; init; }
+    public required int FlowVersion { get; init; }
+
+    /// <summary>The rule that decided, or <c>fallback</c>.</summary>
+    public required string Rule { get; init; }
+    public string? Strategy { get; init; }
+    public string? RepId { get; init; }
+    public string? PoolId { get; init; }
+    public string? HeldReason { get; init; }
+    public required IReadOnlyList<RuleTrace> Rules { get; init; }
+    public required IReadOnlyList<CandidateTrace> Candidates { get; init; }
+    public required string Explanation { get; init; }
+    public string? StateBefore { get; init; }
+    public string? StateAfter { get; init; }
+}

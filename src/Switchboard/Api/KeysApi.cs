@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Auth;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+public sealed record KeyInput(string? Role, string? RepId, List<string>? TeamIds, string? Name);
+
+/// <summary>The secret appears only in this answer; it is stored as a hash.</summary>
+public sealed record KeyCreated(string Id, string Key, string Role, string Name, string? RepId, IReadOnlyList<string> TeamIds);
+
+public sealed record KeyView(string Id, string Role, string Name, string? RepId, IReadOnlyList<string> TeamIds, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary><c>/api/keys</c> (admin only).</summary>
+public static class KeysApi
+{
+    public static RouteGroupBuilder MapKeysApi(this RouteGroupBuilder api)
+    {
+        var keys = api.MapGroup("/keys").WithTags("Keys").RequireAuthorization(Policies.Admin);
+        keys.MapPost("/", CreateKey).Accepts<KeyInput>("application/json");
+        keys.MapGet("/", ListKeys);
+        keys.MapDelete("/{id}", RevokeKey);
+        return api;
+    }
+
+    public static async Task<Results<Created<KeyCreated>, ValidationProblem>> CreateKey(
+        HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    {
+        var (input, problem) = await Json.ReadAsync<KeyInput>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        var teamIds = input!.TeamIds ?? [];
+        if (input.Role is null || !Roles.All.Contains(input.Role))
+        {
+            errors.Add("role", $"required: one of {string.Join(", ", Roles.All)}");
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Name))
+        {
+            errors.Add("name", "required: a name that says who or what uses the key");
+        }
+
+        if (input.Role == Roles.Rep)
+        {
+            if (input.RepId is null)
+            {
+                errors.Add("repId", "required for a rep key");
+            }
+            else if (!await db.Reps.AnyAsync(r => r.Id == input.RepId, ct))
+            {
+                errors.Add("repId", $"rep '{input.RepId}' does not exist");
+            }
+        }
+        else if (input.RepId is not null)
+        {
+            errors.Add("repId", "only rep keys are bound to a rep");
+        }
+
+        if (input.Role == Roles.Manager && teamIds.Count == 0)
+        {
+            errors.Add("teamIds", "a manager key needs the teams it manages");
+        }
+
+        var known = await db.Teams.Where(t => teamIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
+        foreach (var missing in teamIds.Except(known))
+        {
+            errors.Add("teamIds", $"team '{missing}' does not exist");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var secret = ApiKeySecrets.NewKey();
+        var row = new ApiKeyRow
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
+            Name = input.Name!.Trim(),
+            Role = input.Role!,
+            RepId = input.RepId,
+            TeamIds = [.. teamIds.Distinct()],
+            KeyHash = ApiKeySecrets.Hash(secret),
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.ApiKeys.Add(row);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/keys/{row.Id}", new KeyCreated(row.Id, secret, row.Role, row.Name, row.RepId, row.TeamIds));
+    }
+
+    public static async Task<Ok<List<KeyView>>> ListKeys(SwitchboardDb db, CancellationToken ct)
+    {
+        var rows = await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(k => new KeyView(k.Id, k.Role, k.Name, k.RepId, k.TeamIds, k.CreatedAt, k.RevokedAt)).ToList());
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    {
+        var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (row is null)
+        {
+            return Problems.NotFound($"no key '{id}'");
+        }
+
+        row.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Switchboard.Routing.Model;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+/// <summary>A lead as posted to <c>POST /api/leads</c> (API.md).</summary>
+public sealed partial record LeadInput
+{
+    public string? ExternalId { get; init; }
+    public string? Source { get; init; }
+    public string? FirstName { get; init; }
+    public string? LastName { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? Title { get; init; }
+    public CompanyInput? Company { get; init; }
+    public string? Country { get; init; }
+    public string? Region { get; init; }
+    public string? City { get; init; }
+    public string? PostalCode { get; init; }
+    public string? Language { get; init; }
+    public string? ProductInterest { get; init; }
+    public decimal? Value { get; init; }
+    public int? Score { get; init; }
+    public Dictionary<string, JsonElement>? Attributes { get; init; }
+
+    public const int MaxText = 512;
+    public const int MaxAttributes = 100;
+
+    public void Validate(FieldErrors errors)
+    {
+        Text(errors, "externalId", ExternalId);
+        Text(errors, "source", Source);
+        Text(errors, "firstName", FirstName);
+        Text(errors, "lastName", LastName);
+        Text(errors, "title", Title);
+        Text(errors, "phone", Phone);
+        Text(errors, "country", Country);
+        Text(errors, "region", Region);
+        Text(errors, "city", City);
+        Text(errors, "postalCode", PostalCode);
+        Text(errors, "language", Language);
+        Text(errors, "productInterest", ProductInterest);
+        if (Email is not null && (Email.Length > MaxText || !EmailShape().IsMatch(Email.Trim())))
+        {
+            errors.Add("email", "not an email address (expected name@domain)");
+        }
+
+        if (Company is { } c)
+        {
+            Text(errors, "company.name", c.Name);
+            Text(errors, "company.domain", c.Domain);
+            Text(errors, "company.industry", c.Industry);
+            if (c.Employees is < 0)
+            {
+                errors.Add("company.employees", "must be 0 or more");
+            }
+
+            if (c.AnnualRevenue is < 0)
+            {
+                errors.Add("company.annualRevenue", "must be 0 or more");
+            }
+        }
+
+        if (Value is < 0)
+        {
+            errors.Add("value", "must be 0 or more");
+        }
+
+        if (Score is < 0 or > 100)
+        {
+            errors.Add("score", "must be between 0 and 100");
+        }
+
+        if (Attributes is { } attributes)
+        {
+            if (attributes.Count > MaxAttributes)
+            {
+                errors.Add("attributes", $"at most {MaxAttributes} attributes");
+            }
+
+            foreach (var (name, value) in attributes)
+            {
+                if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                {
+                    errors.Add($"attributes.{name}", "attribute values must be text, numbers, true/false or null");
+                }
+                else if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 4096)
+                {
+                    errors.Add($"attributes.{name}", "longer than 4096 characters");
+                }
+            }
+        }
+    }
+
+    private static void Text(FieldErrors errors, string field, string? value)
+    {
+        if (value is { Length: > MaxText })
+        {
+            errors.Add(field, $"longer than {MaxText} characters");
+        }
+    }
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailShape();
+
+    public LeadRow ToRow(string id, string? createdByKeyId, DateTimeOffset now) => new()
+    {
+        Id = id,
+        ExternalId = Clean(ExternalId),
+        Source = Clean(Source),
+        FirstName = Clean(FirstName),
+        LastName = Clean(LastName),
+        Email = Clean(Email),
+        Phone = Clean(Phone),
+        Title = Clean(Title),
+        CompanyName = Clean(Company?.Name),
+        CompanyDomain = Clean(Company?.Domain),
+        CompanyEmployees = Company?.Employees,
+        CompanyIndustry = Clean(Company?.Industry),
+        CompanyAnnualRevenue = Company?.AnnualRevenue,
+        Country = Clean(Country),
+        Region = Clean(Region),
+        City = Clean(City),
+        PostalCode = Clean(PostalCode),
+        Language = Clean(Language),
+        ProductInterest = Clean(ProductInterest),
+        Value = Value,
+        Score = Score,
+        AttributesJson = Attributes is { Count: > 0 } ? JsonSerializer.Serialize(Attributes, Json.Options) : null,
+        Status = "new",
+        CreatedByKeyId = createdByKeyId,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
+
+public sealed record CompanyInput
+{
+    public string? Name { get; init; }
+    public string? Domain { get; init; }
+    public int? Employees { get; init; }
+    public string? Industry { get; init; }
+    public decimal? AnnualRevenue { get; init; }
+}
+
+public static class LeadMapping
+{
+    /// <summary>The engine's view of a stored lead.</summary>
+    public static Lead ToEngineLead(this LeadRow row) => new()
+    {
+        Id = row.Id,
+        Source = row.Source,
+        FirstName = row.FirstName,
+        LastName = row.LastName,
+        Email = row.Email,
+        Phone = row.Phone,
+        Title = row.Title,
+        Company = new Company
+        {
+            Name = row.CompanyName,
+            Domain = row.CompanyDomain,
+            Employees = row.CompanyEmployees,
+            Industry = row.CompanyIndustry,
+            AnnualRevenue = row.CompanyAnnualRevenue,
+        },
+        Country = row.Country,
+        Region = row.Region,
+        City = row.City,
+        PostalCode = row.PostalCode,
+        Language = row.Language,
+        ProductInterest = row.ProductInterest,
+        Value = row.Value,
+        Score = row.Score,
+        Attributes = ReadAttributes(row.AttributesJson),
+    };
+
+    public static Dictionary<string, object?> ReadAttributes(string? json)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (json is null)
+        {
+            return result;
+        }
+
+        using var doc = JsonDocument.Parse(json);
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            result[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.Number => p.Value.GetDouble(),
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => null,
+            };
+        }
+
+        return result;
+    }
+
+    public static string Format(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
+}

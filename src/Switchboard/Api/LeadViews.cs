@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Switchboard.Routing;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+public sealed record HeldView(string Reason);
+
+public sealed record CandidateView(string RepId, bool Eligible, IReadOnlyList<string> Reasons);
+
+public sealed record RuleView(string Rule, bool Matched, string Note);
+
+/// <summary>The decision trace as API.md shapes it, plus the rules tried and the strategy state before/after.</summary>
+public sealed record DecisionView(
+    string Kind,
+    int FlowVersion,
+    string Rule,
+    string? Strategy,
+    string? RepId,
+    string? PoolId,
+    HeldView? Held,
+    IReadOnlyList<CandidateView> Candidates,
+    string Explanation,
+    IReadOnlyList<RuleView> Rules,
+    string? StateBefore,
+    string? StateAfter)
+{
+    public static DecisionView From(RoutingDecision d) => new(
+        d.Kind.ToString().ToLowerInvariant(),
+        d.FlowVersion,
+        d.Rule,
+        d.Strategy,
+        d.RepId,
+        d.PoolId,
+        d.HeldReason is { } r ? new HeldView(r) : null,
+        [.. d.Candidates.Select(c => new CandidateView(c.RepId, c.Eligible, c.Reasons))],
+        d.Explanation,
+        [.. d.Rules.Select(r => new RuleView(r.Rule, r.Matched, r.Note))],
+        d.StateBefore,
+        d.StateAfter);
+}
+
+/// <summary>What <c>POST /api/leads</c> answers.</summary>
+public sealed record LeadCreated(string Id, string Status, string? OwnerRepId, string? PoolId, bool Duplicate, DecisionView? Decision);
+
+public sealed record CompanyView(string? Name, string? Domain, int? Employees, string? Industry, decimal? AnnualRevenue);
+
+public sealed record TimelineEntry(string Type, DateTimeOffset At, string Actor, string? RepId, string? Note);
+
+/// <summary>A lead as <c>GET /api/leads/{id}</c> shows it.</summary>
+public sealed record LeadView(
+    string Id,
+    string? ExternalId,
+    string? Source,
+    string? FirstName,
+    string? LastName,
+    string? Email,
+    string? Phone,
+    string? Title,
+    CompanyView? Company,
+    string? Country,
+    string? Region,
+    string? City,
+    string? PostalCode,
+    string? Language,
+    string? ProductInterest,
+    decimal? Value,
+    int? Score,
+    JsonElement? Attributes,
+    string Status,
+    string? OwnerRepId,
+    string? PoolId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? AssignedAt,
+    DecisionView? Decision,
+    IReadOnlyList<TimelineEntry>? Timeline)
+{
+    public static LeadView From(LeadRow l, DecisionView? decision, IReadOnlyList<TimelineEntry>? timeline) => new(
+        l.Id, l.ExternalId, l.Source, l.FirstName, l.LastName, l.Email, l.Phone, l.Title,
+        l.CompanyName is null && l.CompanyDomain is null && l.CompanyEmployees is null && l.CompanyIndustry is null && l.CompanyAnnualRevenue is null
+            ? null
+            : new CompanyView(l.CompanyName, l.CompanyDomain, l.CompanyEmployees, l.CompanyIndustry, l.CompanyAnnualRevenue),
+        l.Country, l.Region, l.City, l.PostalCode, l.Language, l.ProductInterest, l.Value, l.Score,
+        l.AttributesJson is null ? null : JsonSerializer.Deserialize<JsonElement>(l.AttributesJson),
+        l.Status, l.OwnerRepId, l.PoolId, l.CreatedAt, l.UpdatedAt, l.AssignedAt, decision, timeline);
+}
+
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

@@ -1,0 +1,234 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Auth;
+using Switchboard.Routing;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+/// <summary><c>/api/leads</c>: capture, route and explain.</summary>
+public static class LeadsApi
+{
+    public static readonly string[] Statuses =
+        ["new", "held", "pooled", "offered", "assigned", "accepted", "contacted", "qualified", "won", "lost", "disqualified"];
+
+    public const int MaxPageSize = 200;
+    private const int MaxBodyBytes = 256 * 1024;
+
+    public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
+    {
+        var leads = api.MapGroup("/leads").WithTags("Leads");
+        leads.MapPost("/", CreateLead).RequireAuthorization(Policies.CreatesLeads)
+            .Accepts<LeadInput>("application/json")
+            .Produces<LeadCreated>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        leads.MapGet("/", ListLeads);
+        leads.MapGet("/{id}", GetLead);
+        return api;
+    }
+
+    /// <summary>
+    /// Stores, routes and answers in one transaction: the lead, its decision, the timeline, the strategy
+    /// state and the Idempotency-Key record commit together or not at all, so a 201 is never lost
+    /// and a retried request never makes a second lead.
+    /// </summary>
+    public static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateLead(
+        HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
+    {
+        var caller = Caller.From(http.User);
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null)
+        {
+            return FieldErrors.One("body", $"larger than {MaxBodyBytes / 1024} KiB");
+        }
+
+        var input = Json.Deserialize<LeadInput>(body, out var problem);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (input is null)
+        {
+            return FieldErrors.One("body", "a JSON object is required");
+        }
+
+        var errors = new FieldErrors();
+        input.Validate(errors);
+        string? idempotencyKey = request.Headers["Idempotency-Key"];
+        if (idempotencyKey is { Length: 0 or > 255 })
+        {
+            errors.Add("Idempotency-Key", "must be 1-255 characters");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        await using var tx = await db.BeginRoutingTransactionAsync(ct);
+        if (idempotencyKey is not null)
+        {
+            var seen = await db.IdempotencyKeys.AsNoTracking()
+                .FirstOrDefaultAsync(i => i.ApiKeyId == caller.KeyId && i.Key == idempotencyKey, ct);
+            if (seen is not null)
+            {
+                return seen.RequestHash == requestHash
+                    ? Replay(http, seen.StatusCode, seen.ResponseJson)
+                    : Problems.Unprocessable("this Idempotency-Key was already used with a different request body");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), caller.KeyId, now);
+        db.Leads.Add(lead);
+        db.LeadEvents.Add(new LeadEventRow
+        {
+            LeadId = lead.Id,
+            Type = "created",
+            At = now,
+            Actor = caller.KeyName,
+            Note = lead.Source is null ? "captured through the API" : $"captured through the API (source: {lead.Source})",
+        });
+
+        var decision = await routing.RouteAsync(db, lead, "system", now, ct);
+        var created = new LeadCreated(lead.Id, lead.Status, lead.OwnerRepId, lead.PoolId, false, DecisionView.From(decision));
+        var json = JsonSerializer.Serialize(created, Json.Options);
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyKeys.Add(new IdempotencyRow
+            {
+                ApiKeyId = caller.KeyId,
+                Key = idempotencyKey,
+                RequestHash = requestHash,
+                StatusCode = StatusCodes.Status201Created,
+                ResponseJson = json,
+                At = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Replay(http, StatusCodes.Status201Created, json);
+    }
+
+    public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> GetLead(string id, HttpContext http, SwitchboardDb db, CancellationToken ct)
+    {
+        var visible = await VisibleLeadsAsync(db, Caller.From(http.User), ct);
+        var lead = await visible.FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (lead is null)
+        {
+            // 404 also when the lead exists but is not the caller's: its existence is not theirs to know.
+            return Problems.NotFound($"no lead '{id}'");
+        }
+
+        var decision = await db.Decisions.AsNoTracking().Where(d => d.LeadId == id).OrderByDescending(d => d.Id).FirstOrDefaultAsync(ct);
+        var timeline = await db.LeadEvents.AsNoTracking().Where(e => e.LeadId == id).OrderBy(e => e.Id)
+            .Select(e => new TimelineEntry(e.Type, e.At, e.Actor, e.RepId, e.Note))
+            .ToListAsync(ct);
+        var decisionView = decision is null ? null : JsonSerializer.Deserialize<DecisionView>(decision.TraceJson, Json.Options);
+        return TypedResults.Ok(LeadView.From(lead, decisionView, timeline));
+    }
+
+    public static async Task<Results<Ok<Paged<LeadView>>, ValidationProblem>> ListLeads(
+        HttpContext http, SwitchboardDb db, string? status, string? ownerRepId, string? poolId, string? source, int? page, int? pageSize, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (status is not null && !Statuses.Contains(status))
+        {
+            errors.Add("status", $"one of {string.Join(", ", Statuses)}");
+        }
+
+        if (page is < 1)
+        {
+            errors.Add("page", "starts at 1");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"between 1 and {MaxPageSize}");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var query = await VisibleLeadsAsync(db, Caller.From(http.User), ct);
+        if (status is not null)
+        {
+            query = query.Where(l => l.Status == status);
+        }
+
+        if (ownerRepId is not null)
+        {
+            query = query.Where(l => l.OwnerRepId == ownerRepId);
+        }
+
+        if (poolId is not null)
+        {
+            query = query.Where(l => l.PoolId == poolId);
+        }
+
+        if (source is not null)
+        {
+            query = query.Where(l => l.Source == source);
+        }
+
+        var p = page ?? 1;
+        var size = pageSize ?? 50;
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+        return TypedResults.Ok(new Paged<LeadView>([.. rows.Select(l => LeadView.From(l, null, null))], p, size, total));
+    }
+
+    /// <summary>The leads a caller may see: admin all; manager their teams' reps' leads; rep their own; integration what it created.</summary>
+    public static async Task<IQueryable<LeadRow>> VisibleLeadsAsync(SwitchboardDb db, Caller caller, CancellationToken ct)
+    {
+        var leads = db.Leads.AsNoTracking();
+        switch (caller.Role)
+        {
+            case Roles.Admin:
+                return leads;
+            case Roles.Manager:
+                var reps = await db.Reps.AsNoTracking().Select(r => new { r.Id, r.TeamIds }).ToListAsync(ct);
+                var teamReps = reps.Where(r => r.TeamIds.Intersect(caller.TeamIds).Any()).Select(r => r.Id).ToList();
+                return leads.Where(l => l.OwnerRepId != null && teamReps.Contains(l.OwnerRepId));
+            case Roles.Rep:
+                return leads.Where(l => l.OwnerRepId == caller.RepId);
+            default:
+                return leads.Where(l => l.CreatedByKeyId == caller.KeyId);
+        }
+    }
+
+    private static ContentHttpResult Replay(HttpContext http, int status, string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var id = doc.RootElement.GetProperty("id").GetString();
+        http.Response.Headers.Location = $"/api/leads/{id}";
+        return TypedResults.Text(json, "application/json", Encoding.UTF8, status);
+    }
+
+    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}

@@ -1,0 +1,375 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Auth;
+using Switchboard.Routing;
+using Switchboard.Routing.Model;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+public sealed record CapsInput(int? PerHour = null, int? PerDay = null, int? PerWeek = null, int? PerMonth = null, int? MaxOpen = null);
+
+/// <summary>A rep as posted to <c>POST /api/reps</c> or merged by <c>PATCH /api/reps/{id}</c>.</summary>
+public sealed partial record RepInput
+{
+    public string? Id { get; init; }
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+    public List<string>? TeamIds { get; init; }
+    public List<string>? Skills { get; init; }
+    public List<string>? Languages { get; init; }
+    public List<string>? Territories { get; init; }
+    public int? Weight { get; init; }
+    public string? Seniority { get; init; }
+    public string? TimeZone { get; init; }
+    public Dictionary<string, List<List<string>>>? WorkingHours { get; init; }
+    public CapsInput? Caps { get; init; }
+    public string? Status { get; init; }
+    public DateTimeOffset? AwayUntil { get; init; }
+    public bool? Active { get; init; }
+
+    private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    private static readonly string[] Statuses = ["available", "away", "offline"];
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    public static partial Regex IdShape();
+
+    public async Task ValidateAsync(SwitchboardDb db, FieldErrors errors, CancellationToken ct)
+    {
+        if (Id is null || !IdShape().IsMatch(Id))
+        {
+            errors.Add("id", "required: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            errors.Add("name", "required");
+        }
+        else if (Name.Length > 200)
+        {
+            errors.Add("name", "longer than 200 characters");
+        }
+
+        if (Email is not null && !Email.Contains('@', StringComparison.Ordinal))
+        {
+            errors.Add("email", "not an email address");
+        }
+
+        if (TeamIds is { Count: > 0 })
+        {
+            var known = await db.Teams.Where(t => TeamIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
+            foreach (var missing in TeamIds.Except(known))
+            {
+                errors.Add("teamIds", $"team '{missing}' does not exist");
+            }
+        }
+
+        if (Weight is < 1 or > 1000)
+        {
+            errors.Add("weight", "must be between 1 and 1000");
+        }
+
+        if (TimeZone is not null && !System.TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            errors.Add("timeZone", $"'{TimeZone}' is not an IANA time zone (e.g. Europe/Berlin)");
+        }
+
+        if (WorkingHours is not null)
+        {
+            foreach (var (day, blocks) in WorkingHours)
+            {
+                if (!Days.Contains(day))
+                {
+                    errors.Add($"workingHours.{day}", "days are mon, tue, wed, thu, fri, sat, sun");
+                    continue;
+                }
+
+                foreach (var block in blocks)
+                {
+                    if (block is not [var from, var to] ||
+                        !TimeOnly.TryParseExact(from, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ||
+                        !(TimeOnly.TryParseExact(to, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) || to == "24:00") ||
+                        (to != "24:00" && end <= start))
+                    {
+                        errors.Add($"workingHours.{day}", "each block is [\"HH:mm\", \"HH:mm\"] with the end after the start");
+                    }
+                }
+            }
+        }
+
+        if (Caps is { } caps)
+        {
+            foreach (var (name, value) in new[] { ("perHour", caps.PerHour), ("perDay", caps.PerDay), ("perWeek", caps.PerWeek), ("perMonth", caps.PerMonth), ("maxOpen", caps.MaxOpen) })
+            {
+                if (value is < 0)
+                {
+                    errors.Add($"caps.{name}", "must be 0 or more");
+                }
+            }
+        }
+
+        if (Status is not null && !Statuses.Contains(Status))
+        {
+            errors.Add("status", "one of available, away, offline");
+        }
+    }
+
+    public void ApplyTo(RepRow row, DateTimeOffset now)
+    {
+        row.Name = Name!.Trim();
+        row.Email = Email?.Trim();
+        row.TeamIds = [.. (TeamIds ?? []).Distinct()];
+        row.Skills = [.. (Skills ?? []).Select(s => s.Trim()).Distinct()];
+        row.Languages = [.. (Languages ?? []).Select(s => s.Trim()).Distinct()];
+        row.Territories = [.. (Territories ?? []).Select(s => s.Trim()).Distinct()];
+        row.Weight = Weight ?? 1;
+        row.Seniority = Seniority;
+        row.TimeZone = TimeZone ?? "UTC";
+        row.WorkingHoursJson = WorkingHours is null ? null : JsonSerializer.Serialize(WorkingHours, Json.Options);
+        row.CapPerHour = Caps?.PerHour;
+        row.CapPerDay = Caps?.PerDay;
+        row.CapPerWeek = Caps?.PerWeek;
+        row.CapPerMonth = Caps?.PerMonth;
+        row.CapMaxOpen = Caps?.MaxOpen;
+        row.Status = Status ?? "available";
+        row.AwayUntil = AwayUntil?.ToUniversalTime();
+        row.Active = Active ?? true;
+        row.UpdatedAt = now;
+    }
+
+    public static RepInput From(RepRow r) => new()
+    {
+        Id = r.Id,
+        Name = r.Name,
+        Email = r.Email,
+        TeamIds = [.. r.TeamIds],
+        Skills = [.. r.Skills],
+        Languages = [.. r.Languages],
+        Territories = [.. r.Territories],
+        Weight = r.Weight,
+        Seniority = r.Seniority,
+        TimeZone = r.TimeZone,
+        WorkingHours = r.WorkingHoursJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, List<List<string>>>>(r.WorkingHoursJson, Json.Options),
+        Caps = new CapsInput(r.CapPerHour, r.CapPerDay, r.CapPerWeek, r.CapPerMonth, r.CapMaxOpen),
+        Status = r.Status,
+        AwayUntil = r.AwayUntil,
+        Active = r.Active,
+    };
+}
+
+public sealed record RepLoadView(int OpenLeads, int AssignedThisHour, int AssignedToday, int AssignedThisWeek, int AssignedThisMonth, DateTimeOffset? LastAssignedAt);
+
+public sealed record RepView(
+    string Id,
+    string Name,
+    string? Email,
+    IReadOnlyList<string> TeamIds,
+    IReadOnlyList<string> Skills,
+    IReadOnlyList<string> Languages,
+    IReadOnlyList<string> Territories,
+    int Weight,
+    string? Seniority,
+    string TimeZone,
+    Dictionary<string, List<List<string>>>? WorkingHours,
+    CapsInput Caps,
+    string Status,
+    DateTimeOffset? AwayUntil,
+    bool Active,
+    RepLoadView? Load,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static RepView From(RepRow r, RepLoad? load)
+    {
+        var input = RepInput.From(r);
+        return new RepView(r.Id, r.Name, r.Email, r.TeamIds, r.Skills, r.Languages, r.Territories, r.Weight, r.Seniority, r.TimeZone,
+            input.WorkingHours, input.Caps!, r.Status, r.AwayUntil, r.Active,
+            load is null ? null : new RepLoadView(load.OpenLeads, load.AssignedThisHour, load.AssignedToday, load.AssignedThisWeek, load.AssignedThisMonth, load.LastAssignedAt),
+            r.CreatedAt, r.UpdatedAt);
+    }
+}
+
+public static class RepMapping
+{
+    public static Rep ToEngineRep(this RepRow r) => new()
+    {
+        Id = r.Id,
+        Name = r.Name,
+        TeamIds = r.TeamIds,
+        Skills = r.Skills,
+        Languages = r.Languages,
+        Territories = r.Territories,
+        Weight = r.Weight,
+        TimeZone = r.TimeZone,
+        Caps = new RepCaps(r.CapPerHour, r.CapPerDay, r.CapPerWeek, r.CapPerMonth, r.CapMaxOpen),
+        Status = r.Status switch { "away" => RepStatus.Away, "offline" => RepStatus.Offline, _ => RepStatus.Available },
+        AwayUntil = r.AwayUntil,
+        Active = r.Active,
+    };
+}
+
+/// <summary><c>/api/reps</c>: who receives leads.</summary>
+public static class RepsApi
+{
+    public static RouteGroupBuilder MapRepsApi(this RouteGroupBuilder api)
+    {
+        var reps = api.MapGroup("/reps").WithTags("Reps");
+        reps.MapPost("/", CreateRep).RequireAuthorization(Policies.Admin).Accepts<RepInput>("application/json");
+        reps.MapGet("/", ListReps).RequireAuthorization(Policies.AdminOrManager);
+        reps.MapGet("/{id}", GetRep);
+        reps.MapPatch("/{id}", PatchRep).Accepts<RepInput>("application/json");
+        reps.MapDelete("/{id}", DeactivateRep).RequireAuthorization(Policies.Admin);
+        return api;
+    }
+
+    public static async Task<Results<Created<RepView>, ValidationProblem, ProblemHttpResult>> CreateRep(
+        HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    {
+        var (input, problem) = await Json.ReadAsync<RepInput>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        await input!.ValidateAsync(db, errors, ct);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (await db.Reps.AnyAsync(r => r.Id == input.Id, ct))
+        {
+            return Problems.Conflict($"rep '{input.Id}' already exists");
+        }
+
+        var now = time.GetUtcNow();
+        var row = new RepRow { Id = input.Id!, Name = input.Name!, CreatedAt = now };
+        input.ApplyTo(row, now);
+        db.Reps.Add(row);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/reps/{row.Id}", RepView.From(row, RepLoad.Zero));
+    }
+
+    public static async Task<Ok<List<RepView>>> ListReps(HttpContext http, SwitchboardDb db, string? teamId, CancellationToken ct)
+    {
+        var caller = Caller.From(http.User);
+        var query = db.Reps.AsNoTracking();
+        if (teamId is not null)
+        {
+            query = query.Where(r => r.TeamIds.Contains(teamId));
+        }
+
+        var rows = await query.OrderBy(r => r.Id).ToListAsync(ct);
+        if (!caller.IsAdmin)
+        {
+            rows = [.. rows.Where(r => r.TeamIds.Intersect(caller.TeamIds).Any())];
+        }
+
+        return TypedResults.Ok(rows.Select(r => RepView.From(r, null)).ToList());
+    }
+
+    public static async Task<Results<Ok<RepView>, ProblemHttpResult>> GetRep(
+        string id, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    {
+        var row = await db.Reps.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (row is null || !MaySee(Caller.From(http.User), row))
+        {
+            return NotFound(id);
+        }
+
+        var states = await LeadRouting.LoadRepStatesAsync(db, time.GetUtcNow(), ct);
+        return TypedResults.Ok(RepView.From(row, states.First(s => s.Id == id).Load));
+    }
+
+    public static async Task<Results<Ok<RepView>, ValidationProblem, ProblemHttpResult>> PatchRep(
+        string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    {
+        var caller = Caller.From(http.User);
+        var row = await db.Reps.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (row is null || !MaySee(caller, row) || caller.Role == Roles.Integration)
+        {
+            return NotFound(id);
+        }
+
+        JsonObject? patch;
+        try
+        {
+            patch = await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject;
+        }
+        catch (JsonException e)
+        {
+            return FieldErrors.One("body", $"malformed JSON: {e.Message}");
+        }
+
+        if (patch is null)
+        {
+            return FieldErrors.One("body", "a JSON object is required");
+        }
+
+        if (patch.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
+        {
+            return FieldErrors.One("id", "a rep's id cannot change");
+        }
+
+        // A rep may set their own availability, nothing else.
+        if (caller.Role == Roles.Rep && patch.Select(p => p.Key).Except(["status", "awayUntil"]).FirstOrDefault() is { } forbidden)
+        {
+            return FieldErrors.One(forbidden, "a rep may only change their own status and awayUntil");
+        }
+
+        // Merge patch (RFC 7396, top level): present fields replace, null clears, absent ones stay.
+        var merged = JsonSerializer.SerializeToNode(RepInput.From(row), Json.Options)!.AsObject();
+        foreach (var (key, value) in patch.ToList())
+        {
+            patch.Remove(key);
+            merged[key] = value;
+        }
+
+        var input = Json.Deserialize<RepInput>(merged.ToJsonString(), out var problem);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        await input!.ValidateAsync(db, errors, ct);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        input.ApplyTo(row, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(RepView.From(row, null));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateRep(string id, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    {
+        var row = await db.Reps.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (row is null)
+        {
+            return NotFound(id);
+        }
+
+        // Reps are deactivated, not erased: their leads, decisions and timelines keep pointing at them.
+        row.Active = false;
+        row.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static bool MaySee(Caller caller, RepRow rep) => caller.Role switch
+    {
+        Roles.Admin => true,
+        Roles.Manager => rep.TeamIds.Intersect(caller.TeamIds).Any(),
+        Roles.Rep => caller.RepId == rep.Id,
+        _ => false,
+    };
+
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"no rep '{id}'");
+}

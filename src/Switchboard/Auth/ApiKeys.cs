@@ -1,0 +1,133 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Switchboard.Storage;
+
+namespace Switchboard.Auth;
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Manager = "manager";
+    public const string Rep = "rep";
+    public const string Integration = "integration";
+
+    public static readonly string[] All = [Admin, Manager, Rep, Integration];
+}
+
+/// <summary>Who is calling, read from the authenticated key's claims.</summary>
+public sealed record Caller(string KeyId, string KeyName, string Role, string? RepId, IReadOnlyList<string> TeamIds)
+{
+    public bool IsAdmin => Role == Roles.Admin;
+
+    public static Caller From(ClaimsPrincipal user) => new(
+        user.FindFirstValue(ClaimTypes.NameIdentifier)!,
+        user.FindFirstValue(ClaimTypes.Name) ?? "",
+        user.FindFirstValue(ClaimTypes.Role)!,
+        user.FindFirstValue("rep"),
+        [.. user.FindAll("team").Select(c => c.Value)]);
+}
+
+public static class ApiKeySecrets
+{
+    /// <summary>A new key: <c>sb_</c> + 32 random bytes, base64url.</summary>
+    public static string NewKey() =>
+        "sb_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>
+    /// Makes sure an admin key exists: SWITCHBOARD_ADMIN_KEY when set, else a new one printed once.
+    /// </summary>
+    public static async Task EnsureAdminKeyAsync(IServiceProvider services, SwitchboardOptions options, TimeProvider time, TextWriter output)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        if (options.AdminKey is { } configured)
+        {
+            var hash = Hash(configured);
+            if (!await db.ApiKeys.AnyAsync(k => k.KeyHash == hash))
+            {
+                // The variable changed since the last start: the old value stops working.
+                await db.ApiKeys.Where(k => k.Id == "admin-env").ExecuteDeleteAsync();
+                db.ApiKeys.Add(new ApiKeyRow { Id = "admin-env", Name = "admin (SWITCHBOARD_ADMIN_KEY)", Role = Roles.Admin, KeyHash = hash, CreatedAt = time.GetUtcNow() });
+                await db.SaveChangesAsync();
+            }
+
+            return;
+        }
+
+        if (await db.ApiKeys.AnyAsync(k => k.Role == Roles.Admin && k.RevokedAt == null))
+        {
+            return;
+        }
+
+        var key = NewKey();
+        db.ApiKeys.Add(new ApiKeyRow { Id = "admin-initial", Name = "admin (first start)", Role = Roles.Admin, KeyHash = Hash(key), CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync();
+        await output.WriteLineAsync($"Switchboard admin key (shown once, keep it safe): {key}");
+    }
+}
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against stored key hashes.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SwitchboardDb db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = ApiKeySecrets.Hash(header["Bearer ".Length..].Trim());
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("unknown or revoked key");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, key.Id),
+            new(ClaimTypes.Name, key.Name),
+            new(ClaimTypes.Role, key.Role),
+        };
+        if (key.RepId is not null)
+        {
+            claims.Add(new Claim("rep", key.RepId));
+        }
+
+        claims.AddRange(key.TeamIds.Select(t => new Claim("team", t)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}
+
+/// <summary>Authorization policies by role; resource-level checks (own leads, own team) live in the features.</summary>
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string AdminOrManager = "admin-or-manager";
+    public const string CreatesLeads = "creates-leads";
+
+    public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(AdminOrManager, p => p.RequireRole(Roles.Admin, Roles.Manager))
+            .AddPolicy(CreatesLeads, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Integration));
+        return services;
+    }
+}

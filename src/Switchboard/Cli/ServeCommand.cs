@@ -1,0 +1,32 @@
+using System.CommandLine;
+
+namespace Switchboard.Cli;
+
+/// <summary><c>switchboard serve</c>: runs the HTTP service.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string?>("--urls") { Description = $"Where to listen (default {SwitchboardApp.DefaultUrl})" };
+        var db = new Option<string?>("--db") { Description = "SQLite file or connection string, or a PostgreSQL connection string (default ./data/switchboard.db)" };
+        var command = new Command("serve", "Run the Switchboard HTTP service") { urls, db };
+        command.SetAction(async (parse, ct) =>
+        {
+            var args = new List<string>();
+            if (parse.GetValue(urls) is { } u)
+            {
+                args.AddRange(["--urls", u]);
+            }
+
+            if (parse.GetValue(db) is { } d)
+            {
+                args.AddRange(["--DB", d]);
+            }
+
+            await using var app = await SwitchboardApp.CreateAsync([.. args]);
+            await app.RunAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Switchboard.Cli;
+
+var root = new RootCommand("Switchboard: lead distribution and routing")
+{
+    ServeCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,155 @@
+namespace Switchboard.Storage;
+
+// Rows as stored. Timestamps are always UTC (PostgreSQL timestamptz requires it; SQLite stores ticks).
+
+public sealed class ApiKeyRow
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public required string Role { get; set; }
+    public string? RepId { get; set; }
+    public string[] TeamIds { get; set; } = [];
+
+    /// <summary>SHA-256 of the key; the key itself is shown once and never stored.</summary>
+    public required string KeyHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public sealed class TeamRow
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public string? ManagerRepId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class RepRow
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public string? Email { get; set; }
+    public string[] TeamIds { get; set; } = [];
+    public string[] Skills { get; set; } = [];
+    public string[] Languages { get; set; } = [];
+    public string[] Territories { get; set; } = [];
+    public int Weight { get; set; } = 1;
+    public string? Seniority { get; set; }
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>JSON: {"mon":[["09:00","17:30"]], ...}.</summary>
+    public string? WorkingHoursJson { get; set; }
+    public int? CapPerHour { get; set; }
+    public int? CapPerDay { get; set; }
+    public int? CapPerWeek { get; set; }
+    public int? CapPerMonth { get; set; }
+    public int? CapMaxOpen { get; set; }
+    public string Status { get; set; } = "available";
+    public DateTimeOffset? AwayUntil { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTimeOffset? LastAssignedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed class FlowVersionRow
+{
+    public int Version { get; set; }
+    public required string Document { get; set; }
+
+    /// <summary><c>yaml</c> or <c>json</c>: the document is kept as the admin wrote it.</summary>
+    public required string Format { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? CreatedByKeyId { get; set; }
+}
+
+public sealed class LeadRow
+{
+    public required string Id { get; set; }
+    public string? ExternalId { get; set; }
+    public string? Source { get; set; }
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public string? Title { get; set; }
+    public string? CompanyName { get; set; }
+    public string? CompanyDomain { get; set; }
+    public int? CompanyEmployees { get; set; }
+    public string? CompanyIndustry { get; set; }
+    public decimal? CompanyAnnualRevenue { get; set; }
+    public string? Country { get; set; }
+    public string? Region { get; set; }
+    public string? City { get; set; }
+    public string? PostalCode { get; set; }
+    public string? Language { get; set; }
+    public string? ProductInterest { get; set; }
+    public decimal? Value { get; set; }
+    public int? Score { get; set; }
+
+    /// <summary>JSON object of custom attributes (scalar values).</summary>
+    public string? AttributesJson { get; set; }
+    public required string Status { get; set; }
+    public string? OwnerRepId { get; set; }
+    public string? PoolId { get; set; }
+    public string? CreatedByKeyId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? AssignedAt { get; set; }
+}
+
+public sealed class DecisionRow
+{
+    public long Id { get; set; }
+    public required string LeadId { get; set; }
+    public int FlowVersion { get; set; }
+    public required string Kind { get; set; }
+    public required string Rule { get; set; }
+    public string? RepId { get; set; }
+    public string? PoolId { get; set; }
+
+    /// <summary>The whole decision trace as JSON, exactly as the API shows it.</summary>
+    public required string TraceJson { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+public sealed class LeadEventRow
+{
+    public long Id { get; set; }
+    public required string LeadId { get; set; }
+    public required string Type { get; set; }
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>Who did it: an API key name, a rep id, or <c>system</c>.</summary>
+    public required string Actor { get; set; }
+    public string? RepId { get; set; }
+    public string? Note { get; set; }
+}
+
+/// <summary>Strategy state (rotation pointer, credits) per rule; updated with each assignment.</summary>
+public sealed class StrategyStateRow
+{
+    public required string Key { get; set; }
+    public string? Pointer { get; set; }
+    public string CreditsJson { get; set; } = "{}";
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>Assignments per rep per named period (see CapPeriods), incremented with each assignment.</summary>
+public sealed class RepCounterRow
+{
+    public required string RepId { get; set; }
+    public required string Period { get; set; }
+    public int Count { get; set; }
+}
+
+/// <summary>A replayable response for an Idempotency-Key, scoped to the API key that sent it.</summary>
+public sealed class IdempotencyRow
+{
+    public required string ApiKeyId { get; set; }
+    public required string Key { get; set; }
+    public required string RequestHash { get; set; }
+    public int StatusCode { get; set; }
+    public required string ResponseJson { get; set; }
+    public DateTimeOffset At { get; set; }
+}

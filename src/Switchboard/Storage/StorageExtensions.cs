@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Switchboard.Storage;
+
+public static class StorageExtensions
+{
+    /// <summary>Registers the DbContext for the configured database (SQLite by default, or PostgreSQL).</summary>
+    public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, SwitchboardOptions options)
+    {
+        if (options.UsesPostgres)
+        {
+            services.AddDbContext<SwitchboardDb, PostgresSwitchboardDb>(o => o.UseNpgsql(options.Db));
+        }
+        else
+        {
+            var connectionString = SqliteConnectionString(options.Db);
+            var pragmas = new SqlitePragmas(options.SqliteSynchronous);
+            services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
+        }
+
+        return services;
+    }
+
+    /// <summary>Accepts a bare file path or a full connection string; waits up to 30 s on a busy database.</summary>
+    public static string SqliteConnectionString(string db)
+    {
+        var builder = db.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(db)
+            : new SqliteConnectionStringBuilder { DataSource = db };
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+
+    /// <summary>Creates the SQLite file's folder, applies migrations, and turns on WAL. Runs before the service listens.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        if (db.Database.IsSqlite())
+        {
+            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
+
+        await db.Database.MigrateAsync(ct);
+    }
+}

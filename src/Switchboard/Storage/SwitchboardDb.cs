@@ -1,0 +1,161 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Switchboard.Storage;
+
+/// <summary>
+/// The one DbContext. Features use it directly (no repository wrappers). Each database has its own
+/// subclass only so that each keeps its own migrations.
+/// </summary>
+public abstract class SwitchboardDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<TeamRow> Teams => Set<TeamRow>();
+    public DbSet<RepRow> Reps => Set<RepRow>();
+    public DbSet<FlowVersionRow> FlowVersions => Set<FlowVersionRow>();
+    public DbSet<LeadRow> Leads => Set<LeadRow>();
+    public DbSet<DecisionRow> Decisions => Set<DecisionRow>();
+    public DbSet<LeadEventRow> LeadEvents => Set<LeadEventRow>();
+    public DbSet<StrategyStateRow> StrategyStates => Set<StrategyStateRow>();
+    public DbSet<RepCounterRow> RepCounters => Set<RepCounterRow>();
+    public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
+
+    /// <summary>
+    /// Starts the transaction that every routing write runs in, holding the routing lock: SQLite's
+    /// BEGIN IMMEDIATE takes the database write lock at once; PostgreSQL takes a transaction-scoped
+    /// advisory lock. Reading strategy state and writing the assignment are then one atomic step,
+    /// across threads and across service instances.
+    /// </summary>
+    public abstract Task<IDbContextTransaction> BeginRoutingTransactionAsync(CancellationToken ct);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(k => k.Id);
+            e.HasIndex(k => k.KeyHash).IsUnique();
+        });
+        modelBuilder.Entity<TeamRow>(e =>
+        {
+            e.ToTable("teams");
+            e.HasKey(t => t.Id);
+        });
+        modelBuilder.Entity<RepRow>(e =>
+        {
+            e.ToTable("reps");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Status).HasMaxLength(16);
+        });
+        modelBuilder.Entity<FlowVersionRow>(e =>
+        {
+            e.ToTable("flow_versions");
+            e.HasKey(f => f.Version);
+            e.Property(f => f.Version).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<LeadRow>(e =>
+        {
+            e.ToTable("leads");
+            e.HasKey(l => l.Id);
+            e.Property(l => l.Status).HasMaxLength(16);
+            e.HasIndex(l => new { l.OwnerRepId, l.Status });
+            e.HasIndex(l => new { l.Status, l.CreatedAt });
+            e.HasIndex(l => l.PoolId);
+            e.HasIndex(l => l.CreatedByKeyId);
+            e.HasIndex(l => l.Email);
+        });
+        modelBuilder.Entity<DecisionRow>(e =>
+        {
+            e.ToTable("decisions");
+            e.HasKey(d => d.Id);
+            e.HasIndex(d => d.LeadId);
+        });
+        modelBuilder.Entity<LeadEventRow>(e =>
+        {
+            e.ToTable("lead_events");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.LeadId);
+        });
+        modelBuilder.Entity<StrategyStateRow>(e =>
+        {
+            e.ToTable("strategy_states");
+            e.HasKey(s => s.Key);
+        });
+        modelBuilder.Entity<RepCounterRow>(e =>
+        {
+            e.ToTable("rep_counters");
+            e.HasKey(c => new { c.RepId, c.Period });
+            e.HasIndex(c => c.Period);
+        });
+        modelBuilder.Entity<IdempotencyRow>(e =>
+        {
+            e.ToTable("idempotency_keys");
+            e.HasKey(i => new { i.ApiKeyId, i.Key });
+        });
+    }
+}
+
+public sealed class SqliteSwitchboardDb(DbContextOptions<SqliteSwitchboardDb> options) : SwitchboardDb(options)
+{
+    // Microsoft.Data.Sqlite begins transactions with BEGIN IMMEDIATE (not deferred), so the write lock
+    // is taken before anything is read; other writers wait on the busy timeout.
+    public override Task<IDbContextTransaction> BeginRoutingTransactionAsync(CancellationToken ct) =>
+        Database.BeginTransactionAsync(ct);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare or order DateTimeOffset stored as text; store ticks so it can.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<decimal>().HaveConversion<double>();
+    }
+}
+
+public sealed class PostgresSwitchboardDb(DbContextOptions<PostgresSwitchboardDb> options) : SwitchboardDb(options)
+{
+    /// <summary>Arbitrary constant naming Switchboard's routing lock among PostgreSQL advisory locks.</summary>
+    private const long RoutingLockId = 0x5377_6264_0001;
+
+    public override async Task<IDbContextTransaction> BeginRoutingTransactionAsync(CancellationToken ct)
+    {
+        var tx = await Database.BeginTransactionAsync(ct);
+        await Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({RoutingLockId})", ct);
+        return tx;
+    }
+}
+
+/// <summary>Per-connection SQLite settings: durability and waiting instead of failing on a busy database.</summary>
+public sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
+{
+    private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = _sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = _sql;
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+// Design-time factories, used only by `dotnet ef migrations add`.
+public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteSwitchboardDb>
+{
+    public SqliteSwitchboardDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteSwitchboardDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresSwitchboardDb>
+{
+    public PostgresSwitchboardDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresSwitchboardDb>().UseNpgsql("Host=localhost;Database=design").Options);
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scalar.AspNetCore;
+using Switchboard.Api;
+using Switchboard.Auth;
+using Switchboard.Routing;
+using Switchboard.Storage;
+
+namespace Switchboard;
+
+/// <summary>The web host, read top to bottom like a table of contents.</summary>
+public static class SwitchboardApp
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>
+    /// Builds the service and prepares its database (migrations, admin key) so it is ready to listen.
+    /// <paramref name="configure"/> lets tests and benchmarks swap settings or the clock.
+    /// </summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? console = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddEnvironmentVariables("SWITCHBOARD_");
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        configure?.Invoke(builder);
+
+        var options = SwitchboardOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(options);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSwitchboardStorage(options);
+        builder.Services.AddSwitchboardAuth();
+        builder.Services.AddSingleton<FlowStore>();
+        builder.Services.AddSingleton<LeadRouting>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs").AllowAnonymous();
+        app.MapGet("/healthz", HealthAsync).AllowAnonymous().ExcludeFromDescription();
+
+        var api = app.MapGroup("/api");
+        api.MapKeysApi();
+        api.MapTeamsApi();
+        api.MapRepsApi();
+        api.MapRoutingApi();
+        api.MapLeadsApi();
+
+        await StorageExtensions.MigrateAsync(app.Services);
+        await ApiKeySecrets.EnsureAdminKeyAsync(app.Services, options, app.Services.GetRequiredService<TimeProvider>(), console ?? Console.Out);
+        return app;
+    }
+
+    private static async Task<IResult> HealthAsync(SwitchboardDb db, CancellationToken ct) =>
+        await db.Database.CanConnectAsync(ct)
+            ? TypedResults.Ok(new { status = "ok" })
+            : TypedResults.Problem("the database is not reachable", statusCode: 503);
+}

@@ -1,0 +1,37 @@
+namespace Switchboard;
+
+/// <summary>
+/// Service settings. Read from configuration keys of the same name, which environment variables
+/// prefixed <c>SWITCHBOARD_</c> set (e.g. <c>SWITCHBOARD_DB</c>, <c>SWITCHBOARD_ADMIN_KEY</c>).
+/// </summary>
+public sealed class SwitchboardOptions
+{
+    /// <summary>
+    /// The database: a SQLite file path or connection string, or a PostgreSQL connection string.
+    /// The default value is <c>Data Source=./data/switchboard.db</c>.
+    /// </summary>
+    public string Db { get; set; } = "Data Source=./data/switchboard.db";
+
+    /// <summary><c>sqlite</c> or <c>postgres</c>. The default value is inferred from <see cref="Db"/>.</summary>
+    public string? DbProvider { get; set; }
+
+    /// <summary>SQLite's synchronous pragma. The default value is <c>FULL</c>: every acknowledged write survives power loss.</summary>
+    public string SqliteSynchronous { get; set; } = "FULL";
+
+    /// <summary>The admin key to ensure on start; when unset and no admin key exists, one is created and printed once.</summary>
+    public string? AdminKey { get; set; }
+
+    public bool UsesPostgres =>
+        string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
+        (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
+
+    public static SwitchboardOptions From(IConfiguration config)
+    {
+        var o = new SwitchboardOptions();
+        o.Db = config["DB"] is { Length: > 0 } db ? db : o.Db;
+        o.DbProvider = config["DB_PROVIDER"] is { Length: > 0 } p ? p : null;
+        o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
+        o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
+        return o;
+    }
+}
