@@ -47,7 +47,7 @@ public sealed class LoadBalancedStrategy(LoadBalancedOptions options) : IRouting
         return new StrategyPick(best, input.State with { Pointer = best.Id }, why);
     }
 
-    /// <summary>FNV-1a over lead and rep id: stable across runs and processes, unlike string.GetHashCode.</summary>
+    /// <summary>FNV-1a over lead and rep id, then mixed: stable across runs and processes, unlike string.GetHashCode.</summary>
     internal static uint TieBreak(string leadId, string repId)
     {
         var hash = 2166136261u;
@@ -62,6 +62,13 @@ public sealed class LoadBalancedStrategy(LoadBalancedOptions options) : IRouting
             hash = (hash ^ c) * 16777619u;
         }
 
+        // FNV alone barely mixes ids that differ in their last characters (lead-1, lead-2);
+        // murmur3's finalizer spreads them so ties split evenly.
+        hash ^= hash >> 16;
+        hash *= 0x85ebca6b;
+        hash ^= hash >> 13;
+        hash *= 0xc2b2ae35;
+        hash ^= hash >> 16;
         return hash;
     }
 }

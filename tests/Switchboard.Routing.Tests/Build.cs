@@ -1,0 +1,91 @@
+using Switchboard.Routing.Flows;
+using Switchboard.Routing.Model;
+using Switchboard.Routing.Strategies;
+
+namespace Switchboard.Routing.Tests;
+
+/// <summary>Plain builders for test data.</summary>
+internal static class Build
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    public static Lead Lead(string id = "lead-1") => new() { Id = id };
+
+    public static RepState Rep(string id, int weight = 1, string team = "sdr", RepStatus status = RepStatus.Available, RepCaps? caps = null, RepLoad? load = null) =>
+        new(new Rep { Id = id, Name = id, TeamIds = [team], Weight = weight, Status = status, Caps = caps ?? RepCaps.None }, load ?? RepLoad.Zero);
+
+    public static CompiledFlow Flow(string strategy, Target? target = null, string? when = null, NoneEligiblePolicy policy = NoneEligiblePolicy.Hold)
+    {
+        var rules = new List<RuleDocument>
+        {
+            new()
+            {
+                Name = "main",
+                When = when,
+                Assign = new AssignDocument
+                {
+                    To = ToDocument(target ?? Target.Team("sdr")),
+                    Strategy = strategy,
+                },
+                WhenNoneEligible = policy switch
+                {
+                    NoneEligiblePolicy.NextRule => "next-rule",
+                    NoneEligiblePolicy.Fallback => "fallback",
+                    _ => "hold",
+                },
+            },
+        };
+        var (flow, errors) = FlowCompiler.Compile(new FlowDocument { Rules = rules, Fallback = new TargetDocument { Pool = "unassigned" } }, 1);
+        Assert.Empty(errors);
+        return flow!;
+    }
+
+    private static TargetDocument ToDocument(Target t) => t.Kind switch
+    {
+        TargetKind.Team => new TargetDocument { Team = t.TeamId },
+        TargetKind.Pool => new TargetDocument { Pool = t.PoolId },
+        _ => new TargetDocument { Reps = [.. t.RepIds!] },
+    };
+
+    /// <summary>
+    /// Routes leads one after another the way the host does: strategy state and rep load carried from
+    /// each decision to the next. Returns the decisions in order.
+    /// </summary>
+    public static List<RoutingDecision> RouteMany(CompiledFlow flow, List<RepState> reps, int count, Func<int, List<RepState>, List<RepState>>? eligibilityChange = null)
+    {
+        var states = new Dictionary<string, StrategyState>();
+        var decisions = new List<RoutingDecision>();
+        for (var i = 0; i < count; i++)
+        {
+            if (eligibilityChange is not null)
+            {
+                reps = eligibilityChange(i, reps);
+            }
+
+            var outcome = Router.Route(Lead($"lead-{i}"), flow, reps, states, Now.AddSeconds(i));
+            decisions.Add(outcome.Decision);
+            if (outcome.StateKey is { } key)
+            {
+                states[key] = outcome.NewState!;
+            }
+
+            if (outcome.Decision.RepId is { } repId)
+            {
+                reps = [.. reps.Select(r => r.Id != repId ? r : r with
+                {
+                    Load = r.Load with
+                    {
+                        OpenLeads = r.Load.OpenLeads + 1,
+                        AssignedToday = r.Load.AssignedToday + 1,
+                        AssignedThisHour = r.Load.AssignedThisHour + 1,
+                        AssignedThisWeek = r.Load.AssignedThisWeek + 1,
+                        AssignedThisMonth = r.Load.AssignedThisMonth + 1,
+                        LastAssignedAt = Now.AddSeconds(i),
+                    },
+                })];
+            }
+        }
+
+        return decisions;
+    }
+}

@@ -1,0 +1,142 @@
+using CsCheck;
+using Switchboard.Routing.Flows;
+using Switchboard.Routing.Model;
+using Switchboard.Routing.Strategies;
+
+namespace Switchboard.Routing.Tests;
+
+public class RouterTests
+{
+    private static readonly Dictionary<string, StrategyState> NoState = [];
+
+    [Fact]
+    public void Route_NobodyEligible_HeldWithReasonNamingEachRep()
+    {
+        var reps = new List<RepState>
+        {
+            Build.Rep("a", status: RepStatus.Away),
+            Build.Rep("b", status: RepStatus.Offline),
+            Build.Rep("c", caps: new RepCaps(PerDay: 5), load: new RepLoad(AssignedToday: 5)),
+        };
+
+        var decision = Router.Route(Build.Lead(), Build.Flow(RoundRobinStrategy.StrategyName), reps, NoState, Build.Now).Decision;
+
+        Assert.Equal(DecisionKind.Held, decision.Kind);
+        Assert.Null(decision.RepId);
+        Assert.Contains("a: away", decision.HeldReason, StringComparison.Ordinal);
+        Assert.Contains("b: offline", decision.HeldReason, StringComparison.Ordinal);
+        Assert.Contains("c: at daily cap (5/5)", decision.HeldReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Route_TraceListsEveryCandidateWithReasons()
+    {
+        var reps = new List<RepState>
+        {
+            Build.Rep("a"),
+            Build.Rep("b", caps: new RepCaps(MaxOpen: 3), load: new RepLoad(OpenLeads: 3)),
+            Build.Rep("c", team: "other"),
+        };
+
+        var decision = Router.Route(Build.Lead(), Build.Flow(RoundRobinStrategy.StrategyName), reps, NoState, Build.Now).Decision;
+
+        Assert.Equal(["a", "b"], decision.Candidates.Select(c => c.RepId));
+        Assert.True(decision.Candidates[0].Eligible);
+        Assert.Equal(["at max open leads (3/3)"], decision.Candidates[1].Reasons);
+        Assert.Equal("main", decision.Rule);
+        Assert.Equal("round-robin", decision.Strategy);
+        Assert.Equal("(empty)", decision.StateBefore);
+        Assert.Equal("pointer=a", decision.StateAfter);
+    }
+
+    [Fact]
+    public void Route_RandomCapsAndLeads_NoRepEverExceedsACapAndExtraLeadsAreHeld()
+    {
+        var gen = Gen.Int[0, 6].Array[1, 6].Select(Gen.Int[0, 60], Gen.Int[0, 2].Select(i => new[] { RoundRobinStrategy.StrategyName, WeightedRoundRobinStrategy.StrategyName, LoadBalancedStrategy.StrategyName }[i]));
+
+        gen.Sample((caps, n, strategy) =>
+        {
+            var reps = caps.Select((cap, i) => Build.Rep($"r{i}", weight: i + 1, caps: new RepCaps(PerDay: cap))).ToList();
+            var decisions = Build.RouteMany(Build.Flow(strategy), reps, n);
+
+            for (var i = 0; i < reps.Count; i++)
+            {
+                Assert.True(decisions.Count(d => d.RepId == reps[i].Id) <= caps[i]);
+            }
+
+            var capacity = caps.Sum();
+            Assert.Equal(Math.Min(n, capacity), decisions.Count(d => d.Kind == DecisionKind.Assigned));
+            Assert.All(decisions.Where(d => d.Kind == DecisionKind.Held), d => Assert.Contains("at daily cap", d.HeldReason, StringComparison.Ordinal));
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void Route_NoRuleMatches_FallbackPool()
+    {
+        var flow = Build.Flow(RoundRobinStrategy.StrategyName, when: "country == 'DE'");
+
+        var decision = Router.Route(Build.Lead() with { Country = "US" }, flow, [Build.Rep("a")], NoState, Build.Now).Decision;
+
+        Assert.Equal(DecisionKind.Pooled, decision.Kind);
+        Assert.Equal("unassigned", decision.PoolId);
+        Assert.Equal("fallback", decision.Rule);
+        Assert.False(decision.Rules.Single().Matched);
+        Assert.Contains("no rule matched", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Route_NextRulePolicy_FallsThroughWhenNobodyEligible()
+    {
+        var document = new FlowDocument
+        {
+            Rules =
+            [
+                new RuleDocument { Name = "first", WhenNoneEligible = "next-rule", Assign = new AssignDocument { To = new TargetDocument { Rep = "a" }, Strategy = "round-robin" } },
+                new RuleDocument { Name = "second", Assign = new AssignDocument { To = new TargetDocument { Rep = "b" }, Strategy = "round-robin" } },
+            ],
+            Fallback = new TargetDocument { Pool = "unassigned" },
+        };
+        var flow = FlowCompiler.Compile(document, 3).Flow!;
+        var reps = new List<RepState> { Build.Rep("a", status: RepStatus.Away), Build.Rep("b") };
+
+        var decision = Router.Route(Build.Lead(), flow, reps, NoState, Build.Now).Decision;
+
+        Assert.Equal("b", decision.RepId);
+        Assert.Equal("second", decision.Rule);
+        Assert.Equal(3, decision.FlowVersion);
+        Assert.Contains("trying the next rule", decision.Rules[0].Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Route_AwayUntilPassed_RepIsEligibleAgain()
+    {
+        var rep = Build.Rep("a", status: RepStatus.Away);
+        rep = rep with { Rep = rep.Rep with { AwayUntil = Build.Now.AddMinutes(-1) } };
+
+        var decision = Router.Route(Build.Lead(), Build.Flow(RoundRobinStrategy.StrategyName), [rep], NoState, Build.Now).Decision;
+
+        Assert.Equal("a", decision.RepId);
+    }
+
+    [Fact]
+    public void Route_PoolTarget_Pools()
+    {
+        var flow = Build.Flow("", Target.Pool("west"));
+
+        var decision = Router.Route(Build.Lead(), flow, [], NoState, Build.Now).Decision;
+
+        Assert.Equal(DecisionKind.Pooled, decision.Kind);
+        Assert.Equal("west", decision.PoolId);
+    }
+
+    [Fact]
+    public void CapPeriods_TokyoRep_DayTurnsAtLocalMidnight()
+    {
+        var before = CapPeriods.For("Asia/Tokyo", new DateTimeOffset(2026, 11, 23, 14, 59, 0, TimeSpan.Zero));
+        var after = CapPeriods.For("Asia/Tokyo", new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal("d:2026-11-23", before.Day);
+        Assert.Equal("d:2026-11-24", after.Day);
+        Assert.Equal("w:2026-W48", after.Week);
+    }
+}

@@ -1,0 +1,61 @@
+using CsCheck;
+using Switchboard.Routing.Strategies;
+
+namespace Switchboard.Routing.Tests.Strategies;
+
+public class WeightedRoundRobinTests
+{
+    [Fact]
+    public void Pick_Weights121Over400Leads_Gives100_200_100AndStaysWithinOneAtEveryPrefix()
+    {
+        var reps = new List<Model.RepState> { Build.Rep("a", 1), Build.Rep("b", 2), Build.Rep("c", 1) };
+
+        var decisions = Build.RouteMany(Build.Flow(WeightedRoundRobinStrategy.StrategyName), reps, 400);
+
+        AssertPrefixFair(decisions.Select(d => d.RepId!).ToList(), new() { ["a"] = 1, ["b"] = 2, ["c"] = 1 });
+        Assert.Equal(100, decisions.Count(d => d.RepId == "a"));
+        Assert.Equal(200, decisions.Count(d => d.RepId == "b"));
+        Assert.Equal(100, decisions.Count(d => d.RepId == "c"));
+    }
+
+    [Fact]
+    public void Pick_Weights21_Interleaves()
+    {
+        var reps = new List<Model.RepState> { Build.Rep("a", 2), Build.Rep("b", 1) };
+
+        var order = Build.RouteMany(Build.Flow(WeightedRoundRobinStrategy.StrategyName), reps, 6).Select(d => d.RepId);
+
+        Assert.Equal(["a", "b", "a", "a", "b", "a"], order);
+    }
+
+    [Fact]
+    public void Pick_RandomWeights_EveryPrefixWithinOneOfIdealShare()
+    {
+        var gen = Gen.Int[1, 10].Array[1, 8].Select(Gen.Int[1, 300], (weights, n) => (weights, n));
+
+        gen.Sample(t =>
+        {
+            var (weights, n) = t;
+            var reps = weights.Select((w, i) => Build.Rep($"r{i}", w)).ToList();
+            var decisions = Build.RouteMany(Build.Flow(WeightedRoundRobinStrategy.StrategyName), reps, n);
+            AssertPrefixFair(decisions.Select(d => d.RepId!).ToList(), reps.ToDictionary(r => r.Id, r => r.Rep.Weight));
+        }, iter: 500);
+    }
+
+    /// <summary>After every k assignments, each rep's count is within ±1 of k × weight / total weight.</summary>
+    internal static void AssertPrefixFair(List<string> sequence, Dictionary<string, int> weights)
+    {
+        var total = (double)weights.Values.Sum();
+        var counts = weights.Keys.ToDictionary(k => k, _ => 0);
+        for (var k = 0; k < sequence.Count; k++)
+        {
+            counts[sequence[k]]++;
+            foreach (var (rep, weight) in weights)
+            {
+                var ideal = (k + 1) * weight / total;
+                Assert.True(Math.Abs(counts[rep] - ideal) <= 1.0,
+                    $"after {k + 1} leads {rep} has {counts[rep]}, ideal {ideal:0.00} (weights {string.Join(",", weights.Values)})");
+            }
+        }
+    }
+}
