@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+
+namespace Switchboard.Tests.Api;
+
+/// <summary>
+/// The real executable, killed with SIGKILL while clients are posting: every lead that got a 201
+/// must be there after a restart (SQLite in WAL with synchronous=FULL).
+/// </summary>
+public sealed class CrashTests
+{
+    [Fact]
+    public async Task KillDashNine_WhilePosting_EveryAcknowledgedLeadSurvivesRestart()
+    {
+        var db = Path.Combine(Path.GetTempPath(), "switchboard-tests", $"crash-{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        using var admin = new HttpClient { BaseAddress = baseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceHost.AdminKey);
+
+        var service = await StartProcessAsync(db, port, admin);
+        await admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
+        await admin.PostOk("/api/reps", new { id = "a", name = "A", teamIds = new[] { "sdr" } });
+        await admin.PostOk("/api/reps", new { id = "b", name = "B", teamIds = new[] { "sdr" } });
+        await admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
+
+        var acknowledged = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceHost.AdminKey);
+            for (var i = 0; !stop.IsCancellationRequested && i < 100_000; i++)
+            {
+                try
+                {
+                    var response = await client.PostAsJsonAsync("/api/leads", new { email = $"crash-{c}-{i}@example.com" });
+                    if (response.StatusCode == HttpStatusCode.Created)
+                    {
+                        acknowledged.Add((await response.Json())["id"].Str());
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return; // the service is gone
+                }
+                catch (TaskCanceledException)
+                {
+                    return;
+                }
+            }
+        })).ToList();
+
+        // Let load build up, then kill the process without warning.
+        while (acknowledged.Count < 150)
+        {
+            await Task.Delay(20);
+        }
+
+        service.Kill(entireProcessTree: true);
+        await service.WaitForExitAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        var restarted = await StartProcessAsync(db, port, admin);
+        try
+        {
+            var missing = new List<string>();
+            foreach (var id in acknowledged)
+            {
+                if ((await admin.GetAsync($"/api/leads/{id}")).StatusCode != HttpStatusCode.OK)
+                {
+                    missing.Add(id);
+                }
+            }
+
+            Assert.True(acknowledged.Count >= 150);
+            Assert.Empty(missing);
+        }
+        finally
+        {
+            restarted.Kill(entireProcessTree: true);
+            await restarted.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<Process> StartProcessAsync(string db, int port, HttpClient probe)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "switchboard.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", db },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["SWITCHBOARD_ADMIN_KEY"] = ServiceHost.AdminKey;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                if ((await probe.GetAsync("/healthz")).IsSuccessStatusCode)
+                {
+                    return process;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.False(process.HasExited, "the service exited during start-up");
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the service did not become healthy within 30 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,298 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Switchboard.Tests.Api;
+
+/// <summary>
+/// The service through real HTTP on a real database. The same suite runs on SQLite and on PostgreSQL
+/// (see the subclasses at the bottom).
+/// </summary>
+public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
+{
+    private ServiceHost? _host;
+
+    protected ServiceHost Host => _host!;
+
+    protected HttpClient Admin => Host.Admin;
+
+    public async ValueTask InitializeAsync() => _host = await ServiceHost.StartAsync(await database.CreateAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task TeamWithReps(string team, params (string Id, int Weight)[] reps)
+    {
+        await Admin.PostOk("/api/teams", new { id = team, name = team.ToUpperInvariant() });
+        foreach (var (id, weight) in reps)
+        {
+            await Admin.PostOk("/api/reps", new { id, name = $"Rep {id}", email = $"{id}@example.com", teamIds = new[] { team }, weight });
+        }
+    }
+
+    private static string OneRuleFlow(string team, string strategy) =>
+        $"rules:\n  - name: main\n    assign: {{ to: {{ team: {team} }}, strategy: {strategy} }}\nfallback: {{ pool: unassigned }}\n";
+
+    /// <summary>Posts <paramref name="perClient"/> leads from each of <paramref name="clients"/> concurrent clients.</summary>
+    private async Task<ConcurrentBag<JsonObject>> PostConcurrently(int clients, int perClient, Func<int, int, object>? body = null)
+    {
+        var created = new ConcurrentBag<JsonObject>();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            using var client = Host.Client(ServiceHost.AdminKey);
+            for (var i = 0; i < perClient; i++)
+            {
+                var response = await client.PostAsJsonAsync("/api/leads", body?.Invoke(c, i) ?? new { email = $"lead-{c}-{i}@example.com", source = "test" });
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                created.Add(await response.Json());
+            }
+        }));
+        return created;
+    }
+
+    private async Task<List<string>> OwnersInArrivalOrder()
+    {
+        var leads = await Admin.AllLeads();
+        return [.. leads.OrderBy(l => DateTimeOffset.Parse(l["createdAt"].Str(), System.Globalization.CultureInfo.InvariantCulture)).Select(l => l["ownerRepId"].Str())];
+    }
+
+    [Fact]
+    public async Task Healthz_And_OpenApi_AreServed()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
+        var openApi = await (await anonymous.GetAsync("/openapi/v1.json")).Json();
+        Assert.NotNull(openApi["paths"]!["/api/leads"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/leads")).StatusCode);
+    }
+
+    [Fact]
+    public async Task PostLeads_32ConcurrentClientsWeighted121_SplitWithinOneAtEveryPrefix()
+    {
+        await TeamWithReps("sdr", ("a", 1), ("b", 2), ("c", 1));
+        await Admin.PutFlow(OneRuleFlow("sdr", "weighted-round-robin"));
+
+        var created = await PostConcurrently(clients: 32, perClient: 4);
+
+        Assert.Equal(128, created.Select(c => c["id"].Str()).Distinct().Count());
+        var owners = await OwnersInArrivalOrder();
+        Assert.Equal(128, owners.Count);
+        var counts = new Dictionary<string, int> { ["a"] = 0, ["b"] = 0, ["c"] = 0 };
+        var weights = new Dictionary<string, double> { ["a"] = 0.25, ["b"] = 0.5, ["c"] = 0.25 };
+        for (var k = 0; k < owners.Count; k++)
+        {
+            counts[owners[k]]++;
+            foreach (var rep in counts.Keys)
+            {
+                Assert.True(Math.Abs(counts[rep] - ((k + 1) * weights[rep])) <= 1, $"after {k + 1} leads {rep} has {counts[rep]}");
+            }
+        }
+
+        Assert.Equal([32, 64, 32], [counts["a"], counts["b"], counts["c"]]);
+    }
+
+    [Fact]
+    public async Task PostLeads_32ConcurrentClientsRoundRobin_NoSkippedOrDoubledTurn()
+    {
+        await TeamWithReps("sdr", ("a", 1), ("b", 1), ("c", 1));
+        await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
+
+        await PostConcurrently(clients: 32, perClient: 3);
+
+        var owners = await OwnersInArrivalOrder();
+        Assert.Equal(96, owners.Count);
+        for (var k = 0; k < owners.Count; k++)
+        {
+            Assert.Equal(new[] { "a", "b", "c" }[k % 3], owners[k]);
+        }
+    }
+
+    [Fact]
+    public async Task PostLead_ConcurrentDuplicatesWithOneIdempotencyKey_ExactlyOneLead()
+    {
+        await TeamWithReps("sdr", ("a", 1), ("b", 1));
+        await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
+        const string body = """{"email":"once@example.com","firstName":"Once"}""";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            using var client = Host.Client(ServiceHost.AdminKey);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/leads") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", "form-submit-42");
+            var response = await client.SendAsync(request);
+            return (response.StatusCode, Text: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Single(responses.Select(r => r.Text).Distinct());
+        Assert.Single(await Admin.AllLeads());
+
+        using var different = new HttpRequestMessage(HttpMethod.Post, "/api/leads") { Content = new StringContent("""{"email":"other@example.com"}""", Encoding.UTF8, "application/json") };
+        different.Headers.Add("Idempotency-Key", "form-submit-42");
+        var conflict = await Admin.SendAsync(different);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, conflict.StatusCode);
+        Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType!.MediaType);
+        Assert.Single(await Admin.AllLeads());
+    }
+
+    [Fact]
+    public async Task Restart_EveryLeadThatGot201IsStillThere()
+    {
+        await TeamWithReps("sdr", ("a", 1), ("b", 1));
+        await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
+        var created = await PostConcurrently(clients: 8, perClient: 5);
+
+        _host = await Host.RestartAsync();
+
+        foreach (var lead in created)
+        {
+            var stored = await (await Admin.GetAsync($"/api/leads/{lead["id"].Str()}")).Json();
+            Assert.Equal(lead["ownerRepId"].Str(), stored["ownerRepId"].Str());
+        }
+
+        // Strategy state survived too: the rotation continues where it stopped.
+        var next = await Admin.PostOk("/api/leads", new { email = "after-restart@example.com" });
+        Assert.Equal(created.Count(l => l["ownerRepId"].Str() == "a") > created.Count(l => l["ownerRepId"].Str() == "b") ? "b" : "a", next["ownerRepId"].Str());
+    }
+
+    [Fact]
+    public async Task RepKey_CannotReadOrListAnotherRepsLeads()
+    {
+        await TeamWithReps("sdr", ("a", 1), ("b", 1));
+        await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
+        var first = await Admin.PostOk("/api/leads", new { email = "one@example.com" });
+        var second = await Admin.PostOk("/api/leads", new { email = "two@example.com" });
+        Assert.Equal("a", first["ownerRepId"].Str());
+        using var repA = Host.Client(await Admin.NewKey(new { role = "rep", repId = "a", name = "rep a" }));
+
+        Assert.Equal(HttpStatusCode.OK, (await repA.GetAsync($"/api/leads/{first["id"].Str()}")).StatusCode);
+        var other = await repA.GetAsync($"/api/leads/{second["id"].Str()}");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal([first["id"].Str()], (await repA.AllLeads()).Select(l => l["id"].Str()));
+        Assert.Empty((await (await repA.GetAsync("/api/leads?ownerRepId=b")).Json())["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Forbidden, (await repA.PostAsJsonAsync("/api/leads", new { email = "x@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await repA.GetAsync("/api/reps/b")).StatusCode);
+    }
+
+    [Fact]
+    public async Task IntegrationKey_CreatesLeadsAndReadsOnlyItsOwn()
+    {
+        var byAdmin = await Admin.PostOk("/api/leads", new { email = "admin@example.com" });
+        using var integration = Host.Client(await Admin.NewKey(new { role = "integration", name = "web forms" }));
+
+        var own = await integration.PostOk("/api/leads", new { email = "form@example.com", source = "web" });
+
+        Assert.Equal(HttpStatusCode.OK, (await integration.GetAsync($"/api/leads/{own["id"].Str()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await integration.GetAsync($"/api/leads/{byAdmin["id"].Str()}")).StatusCode);
+        Assert.Single(await integration.AllLeads());
+        Assert.Equal(HttpStatusCode.Forbidden, (await integration.PutAsync("/api/routing/flow", new StringContent("rules: []", Encoding.UTF8, "application/yaml"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task PostLead_BadFields_ProblemJsonNamesEachFieldAndStoresNothing()
+    {
+        var response = await Admin.PostAsync("/api/leads", new StringContent(
+            """{"email":"not-an-email","score":150,"attributes":{"nested":{"a":1}}}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var errors = (await response.Json())["errors"]!.AsObject();
+        Assert.Contains("email", errors.Select(e => e.Key));
+        Assert.Contains("score", errors.Select(e => e.Key));
+        Assert.Contains("attributes.nested", errors.Select(e => e.Key));
+
+        var wrongType = await (await Admin.PostAsync("/api/leads", new StringContent("""{"company":{"employees":"many"}}""", Encoding.UTF8, "application/json"))).Json();
+        Assert.Equal("wrong type: expected a whole number", wrongType["errors"]!["company.employees"]![0].Str());
+        var unknown = await (await Admin.PostAsync("/api/leads", new StringContent("""{"emial":"x@y.z"}""", Encoding.UTF8, "application/json"))).Json();
+        Assert.NotNull(unknown["errors"]!["emial"]);
+        Assert.Empty(await Admin.AllLeads());
+    }
+
+    [Fact]
+    public async Task PutFlow_BadCondition_400NamesRuleAndPosition()
+    {
+        await TeamWithReps("sdr", ("a", 1));
+        var response = await Admin.PutAsync("/api/routing/flow", new StringContent(
+            "rules:\n  - name: enterprise\n    when: company.employees >= 1000 and country in 'US'\n    assign: { to: { team: sdr }, strategy: round-robin }\n  - name: ghosts\n    assign: { to: { team: nobody }, strategy: round-robin }\nfallback: { pool: unassigned }\n",
+            Encoding.UTF8, "application/yaml"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Json())["errors"]!.AsObject();
+        Assert.Equal("rule 'enterprise': at position 42: expected '[' to start a list, e.g. ['US', 'CA']", errors["rules[0].when"]![0].Str());
+        Assert.Contains("team 'nobody' does not exist", errors["rules[1].assign.to.team"]![0].Str(), StringComparison.Ordinal);
+
+        var typo = await (await Admin.PutAsync("/api/routing/flow", new StringContent("rules: []\nfallbak: { pool: x }\n", Encoding.UTF8, "application/yaml"))).Json();
+        Assert.Contains("unknown key 'fallbak'", typo["errors"]!["document"]![0].Str(), StringComparison.Ordinal);
+        Assert.Equal(0, (await (await Admin.GetAsync("/api/routing/flow")).Json())["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task PostLead_AllRepsAway_HeldWithReasonAndExplainedOnTheLead()
+    {
+        await TeamWithReps("sdr", ("a", 1), ("b", 1));
+        await Admin.PatchAsJsonAsync("/api/reps/a", new { status = "away", awayUntil = "2099-01-01T09:00:00Z" });
+        await Admin.PatchAsJsonAsync("/api/reps/b", new { status = "offline" });
+        await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
+
+        var created = await Admin.PostOk("/api/leads", new { email = "held@example.com" });
+
+        Assert.Equal("held", created["status"].Str());
+        Assert.Null(created["ownerRepId"]);
+        var lead = await (await Admin.GetAsync($"/api/leads/{created["id"].Str()}")).Json();
+        var reason = lead["decision"]!["held"]!["reason"].Str();
+        Assert.Contains("a: away until 2099-01-01 09:00Z", reason, StringComparison.Ordinal);
+        Assert.Contains("b: offline", reason, StringComparison.Ordinal);
+        Assert.Equal(2, lead["decision"]!["candidates"]!.AsArray().Count);
+        Assert.Equal(["created", "held"], lead["timeline"]!.AsArray().Select(e => e!["type"].Str()));
+    }
+
+    [Fact]
+    public async Task PostLeads_RepAtDailyCap_GetsExactlyCapRestGoToOthers()
+    {
+        await TeamWithReps("sdr", ("b", 1));
+        await Admin.PostOk("/api/reps", new { id = "a", name = "Rep a", teamIds = new[] { "sdr" }, caps = new { perDay = 5 } });
+        await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
+
+        await PostConcurrently(clients: 4, perClient: 5);
+
+        var owners = await OwnersInArrivalOrder();
+        Assert.Equal(5, owners.Count(o => o == "a"));
+        Assert.Equal(15, owners.Count(o => o == "b"));
+        var rep = await (await Admin.GetAsync("/api/reps/a")).Json();
+        Assert.Equal(5, rep["load"]!["assignedToday"]!.GetValue<int>());
+        Assert.Equal(5, rep["load"]!["openLeads"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task DryRun_ExplainsDecisionAndWritesNothing()
+    {
+        await TeamWithReps("enterprise", ("e1", 1), ("e2", 3));
+        await Admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
+        await Admin.PostOk("/api/reps", new { id = "s1", name = "S1", teamIds = new[] { "sdr" } });
+        await Admin.PutFlow("rules:\n  - name: enterprise\n    when: company.employees >= 1000\n    assign: { to: { team: enterprise }, strategy: weighted-round-robin }\n  - name: everyone-else\n    assign: { to: { team: sdr }, strategy: load-balanced }\nfallback: { pool: unassigned }\n");
+
+        var result = await Admin.PostOk("/api/routing/dry-run", new { lead = new { email = "big@corp.com", company = new { employees = 5000 } } });
+
+        var decision = result["decision"]!;
+        Assert.Equal("enterprise", decision["rule"].Str());
+        Assert.Equal("e2", decision["repId"].Str());
+        Assert.Equal(1, decision["flowVersion"]!.GetValue<int>());
+        Assert.Empty(await Admin.AllLeads());
+        var again = await Admin.PostOk("/api/routing/dry-run", new { lead = new { email = "big@corp.com", company = new { employees = 5000 } } });
+        Assert.Equal("e2", again["decision"]!["repId"].Str());
+    }
+}
+
+public sealed class SqliteServiceTests() : ServiceTests(new SqliteDatabase());
+
+public sealed class PostgresServiceTests() : ServiceTests(new PostgresDatabase());
