@@ -1,0 +1,14 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Switchboard.Benchmarks;
+
+// `load [leads] [clients]` runs the HTTP load harness; anything else goes to BenchmarkDotNet.
+if (args is ["load", ..])
+{
+    var leads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
+    var clients = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16;
+    return await LoadHarness.RunAsync(leads, clients);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(RoutingBenchmarks).Assembly).Run(args);
+return 0;
