@@ -17,24 +17,22 @@ public sealed class LeadRouting(FlowStore flows)
     /// <summary>Lead statuses that count as open work for a rep (load and max-open caps).</summary>
     public static readonly string[] OpenStatuses = ["offered", "assigned", "accepted", "contacted", "qualified"];
 
-    /// <summary>Computes a decision without writing anything (dry-run, and the first half of routing).</summary>
+    /// <summary>Computes a decision without writing anything (dry-run).</summary>
     public async Task<RoutingOutcome?> DecideAsync(SwitchboardDb db, Lead lead, int? flowVersion, DateTimeOffset now, CancellationToken ct)
     {
-        var flow = await flows.GetAsync(db, flowVersion, ct);
-        if (flow is null)
-        {
-            return null;
-        }
-
-        var reps = await LoadRepStatesAsync(db, now, ct);
-        var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => ToState(s), ct);
-        return Router.Route(lead, flow, reps, states, now);
+        var snapshot = await LoadAsync(db, flowVersion, now, ct);
+        return snapshot is null ? null : Router.Route(lead, snapshot.Flow, snapshot.Reps, snapshot.States, now);
     }
 
-    /// <summary>Routes a lead that is tracked by <paramref name="db"/> and applies the decision to it.</summary>
+    /// <summary>
+    /// Routes a lead tracked by <paramref name="db"/> and writes the outcome: the lead's status and owner,
+    /// the decision trace, the timeline, the strategy state and the rep's counters. The caller holds the
+    /// routing transaction and saves; what already exists is updated in place, the rest is added.
+    /// </summary>
     public async Task<RoutingDecision> RouteAsync(SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct)
     {
-        var outcome = (await DecideAsync(db, lead.ToEngineLead(), null, now, ct))!;
+        var snapshot = (await LoadAsync(db, null, now, ct))!;
+        var outcome = Router.Route(lead.ToEngineLead(), snapshot.Flow, snapshot.Reps, snapshot.States, now);
         var decision = outcome.Decision;
         var view = DecisionView.From(decision);
 
@@ -58,7 +56,7 @@ public sealed class LeadRouting(FlowStore flows)
                 lead.OwnerRepId = decision.RepId;
                 lead.PoolId = null;
                 lead.AssignedAt = now;
-                await CountAssignmentAsync(db, decision.RepId!, now, ct);
+                await CountAssignmentAsync(db, snapshot, snapshot.Reps.First(r => r.Id == decision.RepId), now, ct);
                 break;
             case DecisionKind.Pooled:
                 lead.Status = "pooled";
@@ -81,43 +79,64 @@ public sealed class LeadRouting(FlowStore flows)
 
         if (outcome is { StateKey: { } key, NewState: { } state })
         {
-            var row = await db.StrategyStates.FirstOrDefaultAsync(s => s.Key == key, ct);
-            if (row is null)
+            var credits = JsonSerializer.Serialize(state.Credits);
+            if (snapshot.States.ContainsKey(key))
             {
-                row = new StrategyStateRow { Key = key };
-                db.StrategyStates.Add(row);
+                await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(
+                    u => u.SetProperty(s => s.Pointer, state.Pointer).SetProperty(s => s.CreditsJson, credits).SetProperty(s => s.UpdatedAt, now), ct);
             }
-
-            row.Pointer = state.Pointer;
-            row.CreditsJson = JsonSerializer.Serialize(state.Credits);
-            row.UpdatedAt = now;
+            else
+            {
+                db.StrategyStates.Add(new StrategyStateRow { Key = key, Pointer = state.Pointer, CreditsJson = credits, UpdatedAt = now });
+            }
         }
 
         return decision;
     }
 
-    private static async Task CountAssignmentAsync(SwitchboardDb db, string repId, DateTimeOffset now, CancellationToken ct)
+    private static async Task CountAssignmentAsync(SwitchboardDb db, Snapshot snapshot, RepState rep, DateTimeOffset now, CancellationToken ct)
     {
-        var rep = await db.Reps.FirstAsync(r => r.Id == repId, ct);
-        rep.LastAssignedAt = now;
-        var periods = CapPeriods.For(rep.TimeZone, now).All.ToArray();
-        var counters = await db.RepCounters.Where(c => c.RepId == repId && periods.Contains(c.Period)).ToListAsync(ct);
-        foreach (var period in periods)
+        var repId = rep.Id;
+        await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
+        var periods = CapPeriods.For(rep.Rep.TimeZone, now).All.ToArray();
+        var existing = periods.Where(p => snapshot.Counters.Contains((repId, p))).ToArray();
+        if (existing.Length > 0)
         {
-            var counter = counters.FirstOrDefault(c => c.Period == period);
-            if (counter is null)
-            {
-                db.RepCounters.Add(new RepCounterRow { RepId = repId, Period = period, Count = 1 });
-            }
-            else
-            {
-                counter.Count++;
-            }
+            await db.RepCounters.Where(c => c.RepId == repId && existing.Contains(c.Period))
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Count, c => c.Count + 1), ct);
+        }
+
+        foreach (var period in periods.Except(existing))
+        {
+            db.RepCounters.Add(new RepCounterRow { RepId = repId, Period = period, Count = 1 });
         }
     }
 
+    /// <summary>What the engine needs for one decision, read in one go.</summary>
+    private sealed record Snapshot(
+        CompiledFlow Flow,
+        List<RepState> Reps,
+        Dictionary<string, StrategyState> States,
+        HashSet<(string RepId, string Period)> Counters);
+
+    private async Task<Snapshot?> LoadAsync(SwitchboardDb db, int? flowVersion, DateTimeOffset now, CancellationToken ct)
+    {
+        var flow = await flows.GetAsync(db, flowVersion, ct);
+        if (flow is null)
+        {
+            return null;
+        }
+
+        var (reps, counters) = await LoadRepsAsync(db, now, ct);
+        var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => ToState(s), ct);
+        return new Snapshot(flow, reps, states, counters);
+    }
+
     /// <summary>Every rep with their current load: open leads and assignments in their own hour/day/week/month.</summary>
-    public static async Task<List<RepState>> LoadRepStatesAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct)
+    public static async Task<List<RepState>> LoadRepStatesAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
+        (await LoadRepsAsync(db, now, ct)).Reps;
+
+    private static async Task<(List<RepState> Reps, HashSet<(string, string)> Counters)> LoadRepsAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct)
     {
         var reps = await db.Reps.AsNoTracking().ToListAsync(ct);
         var open = await db.Leads
@@ -134,7 +153,7 @@ public sealed class LeadRouting(FlowStore flows)
 
         int Count(string repId, string period) => counters.TryGetValue((repId, period), out var n) ? n : 0;
 
-        return [.. reps.Select(r =>
+        List<RepState> states = [.. reps.Select(r =>
         {
             var p = periodsByRep[r.Id];
             var load = new RepLoad(
@@ -146,6 +165,7 @@ public sealed class LeadRouting(FlowStore flows)
                 r.LastAssignedAt);
             return new RepState(r.ToEngineRep(), load);
         })];
+        return (states, [.. counters.Keys]);
     }
 
     private static StrategyState ToState(StrategyStateRow row) =>
