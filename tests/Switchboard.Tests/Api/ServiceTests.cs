@@ -185,6 +185,62 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoServiceInstancesOnOneDatabase_ConcurrentPosts_RotationStaysExact()
+    {
+        await TeamWithReps("sdr", ("a", 1), ("b", 1), ("c", 1));
+        await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
+        await using var second = await ServiceHost.StartAsync(Host.Db);
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(async c =>
+        {
+            using var client = (c % 2 == 0 ? Host : second).Client(ServiceHost.AdminKey);
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/leads", new { email = $"two-{c}-{i}@example.com" })).StatusCode);
+            }
+        }));
+
+        var owners = await OwnersInArrivalOrder();
+        Assert.Equal(96, owners.Count);
+        Assert.Equal([32, 32, 32], owners.GroupBy(o => o).OrderBy(g => g.Key).Select(g => g.Count()));
+        for (var k = 0; k < owners.Count; k++)
+        {
+            Assert.Equal(new[] { "a", "b", "c" }[k % 3], owners[k]);
+        }
+    }
+
+    [Fact]
+    public async Task ManagerKey_SeesOnlyLeadsOfTheirTeamsReps()
+    {
+        await TeamWithReps("east", ("e1", 1));
+        await TeamWithReps("west", ("w1", 1));
+        await Admin.PutFlow("rules:\n  - name: east\n    when: region == 'east'\n    assign: { to: { team: east }, strategy: round-robin }\n  - name: west\n    assign: { to: { team: west }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
+        var eastLead = await Admin.PostOk("/api/leads", new { email = "e@example.com", region = "east" });
+        var westLead = await Admin.PostOk("/api/leads", new { email = "w@example.com", region = "west" });
+        using var manager = Host.Client(await Admin.NewKey(new { role = "manager", teamIds = new[] { "east" }, name = "east manager" }));
+
+        Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync($"/api/leads/{eastLead["id"].Str()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/leads/{westLead["id"].Str()}")).StatusCode);
+        Assert.Equal([eastLead["id"].Str()], (await manager.AllLeads()).Select(l => l["id"].Str()));
+        Assert.Equal(HttpStatusCode.OK, (await manager.PatchAsJsonAsync("/api/reps/e1", new { status = "away" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PatchAsJsonAsync("/api/reps/w1", new { status = "away" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task MissingOrUnknownKey_Is401ProblemJson()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
+        using var wrong = Host.Client("sb_not-a-key");
+
+        var none = await anonymous.GetAsync("/api/leads");
+        var bad = await wrong.GetAsync("/api/leads");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task IntegrationKey_CreatesLeadsAndReadsOnlyItsOwn()
     {
         var byAdmin = await Admin.PostOk("/api/leads", new { email = "admin@example.com" });
