@@ -330,6 +330,27 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DailyCap_CountsTheRepsOwnDay_NewDayInTokyoOpensTheCapAgain()
+    {
+        // 14:58 UTC is 23:58 in Tokyo; two minutes later a new day begins there.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 14, 58, 0, TimeSpan.Zero));
+        await using var host = await ServiceHost.StartAsync(await database.CreateAsync(), clock);
+        await host.Admin.PostOk("/api/teams", new { id = "apac", name = "APAC" });
+        await host.Admin.PostOk("/api/reps", new { id = "kenji", name = "Kenji", teamIds = new[] { "apac" }, timeZone = "Asia/Tokyo", caps = new { perDay = 1 } });
+        await host.Admin.PutFlow(OneRuleFlow("apac", "round-robin"));
+
+        var first = await host.Admin.PostOk("/api/leads", new { email = "one@example.jp" });
+        var second = await host.Admin.PostOk("/api/leads", new { email = "two@example.jp" });
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var third = await host.Admin.PostOk("/api/leads", new { email = "three@example.jp" });
+
+        Assert.Equal("kenji", first["ownerRepId"].Str());
+        Assert.Equal("held", second["status"].Str());
+        Assert.Contains("kenji: at daily cap (1/1)", second["decision"]!["held"]!["reason"].Str(), StringComparison.Ordinal);
+        Assert.Equal("kenji", third["ownerRepId"].Str());
+    }
+
+    [Fact]
     public async Task DryRun_ExplainsDecisionAndWritesNothing()
     {
         await TeamWithReps("enterprise", ("e1", 1), ("e2", 3));
