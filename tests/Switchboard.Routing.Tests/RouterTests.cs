@@ -71,6 +71,34 @@ public class RouterTests
     }
 
     [Fact]
+    public void Route_RandomTeams_TraceListsEveryTeamMemberOnceWithAReasonForEachExclusion()
+    {
+        var gen = Gen.Select(Gen.Int[0, 2], Gen.Int[0, 3], Gen.Bool).Array[1, 15];
+
+        gen.Sample(reps =>
+        {
+            var states = reps.Select((r, i) => Build.Rep($"r{i:00}", team: r.Item1 == 0 ? "other" : "sdr",
+                status: r.Item2 switch { 1 => RepStatus.Away, 2 => RepStatus.Offline, _ => RepStatus.Available },
+                caps: new RepCaps(MaxOpen: 1), load: new RepLoad(OpenLeads: r.Item3 ? 1 : 0))).ToList();
+
+            var decision = Router.Route(Build.Lead(), Build.Flow(RoundRobinStrategy.StrategyName), states, NoState, Build.Now).Decision;
+
+            var members = states.Where(s => s.Rep.TeamIds.Contains("sdr")).Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(members, decision.Candidates.Select(c => c.RepId));
+            Assert.All(decision.Candidates, c => Assert.Equal(c.Eligible, c.Reasons.Count == 0));
+            var eligible = decision.Candidates.Where(c => c.Eligible).Select(c => c.RepId).ToList();
+            if (eligible.Count == 0)
+            {
+                Assert.Equal(DecisionKind.Held, decision.Kind);
+            }
+            else
+            {
+                Assert.Contains(decision.RepId, eligible);
+            }
+        }, iter: 500);
+    }
+
+    [Fact]
     public void Route_NoRuleMatches_FallbackPool()
     {
         var flow = Build.Flow(RoundRobinStrategy.StrategyName, when: "country == 'DE'");

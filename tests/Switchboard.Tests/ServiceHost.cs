@@ -15,6 +15,11 @@ public abstract class TestDatabase
     public abstract string Name { get; }
 
     public abstract Task<string> CreateAsync();
+
+    /// <summary>Removes what <see cref="CreateAsync"/> made, where that is cheap (SQLite files).</summary>
+    public virtual void Delete(string db)
+    {
+    }
 }
 
 public sealed class SqliteDatabase : TestDatabase
@@ -26,6 +31,16 @@ public sealed class SqliteDatabase : TestDatabase
         var folder = Path.Combine(Path.GetTempPath(), "switchboard-tests");
         Directory.CreateDirectory(folder);
         return Task.FromResult($"Data Source={Path.Combine(folder, Guid.NewGuid().ToString("N"))}.db");
+    }
+
+    public override void Delete(string db)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db).DataSource;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(file + suffix);
+        }
     }
 }
 
@@ -113,8 +128,16 @@ public sealed class ServiceHost : IAsyncDisposable
         return await StartAsync(Db);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

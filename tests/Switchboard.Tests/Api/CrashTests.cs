@@ -86,6 +86,7 @@ public sealed class CrashTests
         {
             restarted.Kill(entireProcessTree: true);
             await restarted.WaitForExitAsync();
+            new SqliteDatabase().Delete($"Data Source={db}");
         }
     }
 

@@ -25,6 +25,7 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
         if (_host is not null)
         {
             await _host.DisposeAsync();
+            database.Delete(_host.Db);
         }
 
         GC.SuppressFinalize(this);
@@ -334,7 +335,8 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
     {
         // 14:58 UTC is 23:58 in Tokyo; two minutes later a new day begins there.
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 14, 58, 0, TimeSpan.Zero));
-        await using var host = await ServiceHost.StartAsync(await database.CreateAsync(), clock);
+        var db = await database.CreateAsync();
+        await using var host = await ServiceHost.StartAsync(db, clock);
         await host.Admin.PostOk("/api/teams", new { id = "apac", name = "APAC" });
         await host.Admin.PostOk("/api/reps", new { id = "kenji", name = "Kenji", teamIds = new[] { "apac" }, timeZone = "Asia/Tokyo", caps = new { perDay = 1 } });
         await host.Admin.PutFlow(OneRuleFlow("apac", "round-robin"));
@@ -348,6 +350,8 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal("held", second["status"].Str());
         Assert.Contains("kenji: at daily cap (1/1)", second["decision"]!["held"]!["reason"].Str(), StringComparison.Ordinal);
         Assert.Equal("kenji", third["ownerRepId"].Str());
+        await host.DisposeAsync();
+        database.Delete(db);
     }
 
     [Fact]
