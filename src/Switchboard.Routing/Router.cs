@@ -42,7 +42,7 @@ public static class Router
             if (rule.Target.Kind == TargetKind.Pool)
             {
                 trace.Add(new RuleTrace(rule.Name, true, matchedNote));
-                return Pooled(flow, rule.Name, rule.Target.PoolId!, trace, [], $"rule '{rule.Name}' sends the lead to pool '{rule.Target.PoolId}'");
+                return Pooled(flow, rule.Name, rule.Target.PoolId!, trace, $"rule '{rule.Name}' sends the lead to pool '{rule.Target.PoolId}'");
             }
 
             var (candidates, candidateTrace, eligible) = Candidates(rule.Target, byId, now);
@@ -76,25 +76,24 @@ public static class Router
                     continue;
                 case NoneEligiblePolicy.Fallback:
                     trace.Add(new RuleTrace(rule.Name, true, $"{matchedNote}; {nobody}; going to the fallback"));
-                    return Fallback(lead, flow, byId, trace, now, $"rule '{rule.Name}': {nobody}");
+                    return Fallback(flow, byId, trace, now, $"rule '{rule.Name}': {nobody}");
                 default:
                     trace.Add(new RuleTrace(rule.Name, true, $"{matchedNote}; {nobody}; holding"));
                     return Held(flow, rule.Name, rule.Strategy!.Name, trace, candidateTrace, $"rule '{rule.Name}' matched but {nobody}");
             }
         }
 
-        return Fallback(lead, flow, byId, trace, now, passedOn);
+        return Fallback(flow, byId, trace, now, passedOn);
     }
 
     private static RoutingOutcome Fallback(
-        Lead lead, CompiledFlow flow, Dictionary<string, RepState> byId, List<RuleTrace> trace, DateTimeOffset now, string? why)
+        CompiledFlow flow, Dictionary<string, RepState> byId, List<RuleTrace> trace, DateTimeOffset now, string? why)
     {
-        _ = lead;
         var reason = why ?? (flow.Rules.Count == 0 ? "the flow has no rules" : "no rule matched");
         var target = flow.Fallback;
         if (target.Kind == TargetKind.Pool)
         {
-            return Pooled(flow, "fallback", target.PoolId!, trace, [], $"{reason}; fallback sends the lead to pool '{target.PoolId}'");
+            return Pooled(flow, "fallback", target.PoolId!, trace, $"{reason}; fallback sends the lead to pool '{target.PoolId}'");
         }
 
         var (_, candidateTrace, eligible) = Candidates(target, byId, now);
@@ -170,7 +169,7 @@ public static class Router
         return $"no eligible rep among {trace.Count} in {target} ({details})";
     }
 
-    private static RoutingOutcome Pooled(CompiledFlow flow, string rule, string poolId, List<RuleTrace> trace, List<CandidateTrace> candidates, string explanation) =>
+    private static RoutingOutcome Pooled(CompiledFlow flow, string rule, string poolId, List<RuleTrace> trace, string explanation) =>
         new(new RoutingDecision
         {
             Kind = DecisionKind.Pooled,
@@ -178,7 +177,7 @@ public static class Router
             Rule = rule,
             PoolId = poolId,
             Rules = trace,
-            Candidates = candidates,
+            Candidates = [],
             Explanation = explanation,
         }, null, null);
 
