@@ -32,6 +32,16 @@ public static class Eligibility
                 break;
         }
 
+        if (rep.WorkingHours is { } hours)
+        {
+            var local = TimeZoneInfo.ConvertTime(now, CapPeriods.FindZone(rep.TimeZone)).DateTime;
+            if (!hours.IsWorking(local))
+            {
+                var at = local.ToString("ddd HH:mm", CultureInfo.InvariantCulture);
+                Add($"outside working hours (now {at} {rep.TimeZone}; hours that day: {hours.Describe(local.DayOfWeek)})");
+            }
+        }
+
         var caps = rep.Caps;
         CheckCap(caps.MaxOpen, load.OpenLeads, "max open leads", Add);
         CheckCap(caps.PerHour, load.AssignedThisHour, "hourly cap", Add);

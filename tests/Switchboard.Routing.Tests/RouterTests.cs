@@ -157,6 +157,31 @@ public class RouterTests
         Assert.Equal("west", decision.PoolId);
     }
 
+    [Theory]
+    [InlineData("2026-11-23T23:59:00Z", false)] // Tuesday 08:59 in Tokyo
+    [InlineData("2026-11-24T00:00:00Z", true)] // Tuesday 09:00
+    [InlineData("2026-11-24T08:29:00Z", true)] // 17:29, still inside 09:00-17:30
+    [InlineData("2026-11-24T08:30:00Z", false)] // 17:30: the end is exclusive
+    [InlineData("2026-11-25T00:00:00Z", false)] // Wednesday 09:00: a day off
+    public void Route_TokyoWorkingHours_EligibleFromNineLocal(string utc, bool eligible)
+    {
+        var hours = new WorkingHours(new Dictionary<DayOfWeek, IReadOnlyList<TimeBlock>>
+        {
+            [DayOfWeek.Tuesday] = [new TimeBlock(new TimeOnly(9, 0), new TimeOnly(17, 30))],
+        });
+        var rep = Build.Rep("kenji");
+        rep = rep with { Rep = rep.Rep with { TimeZone = "Asia/Tokyo", WorkingHours = hours } };
+        var now = DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture);
+
+        var decision = Router.Route(Build.Lead(), Build.Flow(RoundRobinStrategy.StrategyName), [rep], NoState, now).Decision;
+
+        Assert.Equal(eligible, decision.Kind == DecisionKind.Assigned);
+        if (!eligible)
+        {
+            Assert.Contains("outside working hours", decision.Candidates.Single().Reasons.Single(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void CapPeriods_TokyoRep_DayTurnsAtLocalMidnight()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Switchboard.Routing.Model;
 
 public enum RepStatus
@@ -26,6 +28,9 @@ public sealed record Rep
     /// <summary>Share in weighted strategies. The default value is 1.</summary>
     public int Weight { get; init; } = 1;
     public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>When the rep works, in their own time zone. The default value is null: no restriction.</summary>
+    public WorkingHours? WorkingHours { get; init; }
     public RepCaps Caps { get; init; } = RepCaps.None;
     public RepStatus Status { get; init; } = RepStatus.Available;
 
@@ -50,4 +55,23 @@ public sealed record RepLoad(
 public sealed record RepState(Rep Rep, RepLoad Load)
 {
     public string Id => Rep.Id;
+}
+
+/// <summary>A block of working time within one day; <c>End</c> null means until midnight.</summary>
+public readonly record struct TimeBlock(TimeOnly Start, TimeOnly? End)
+{
+    public bool Contains(TimeOnly t) => t >= Start && (End is not { } end || t < end);
+
+    public override string ToString() =>
+        Start.ToString("HH:mm", CultureInfo.InvariantCulture) + "-" + (End is { } end ? end.ToString("HH:mm", CultureInfo.InvariantCulture) : "24:00");
+}
+
+/// <summary>Working blocks per weekday, read in the rep's time zone. A day without blocks is a day off.</summary>
+public sealed record WorkingHours(IReadOnlyDictionary<DayOfWeek, IReadOnlyList<TimeBlock>> Days)
+{
+    public bool IsWorking(DateTime local) =>
+        Days.TryGetValue(local.DayOfWeek, out var blocks) && blocks.Any(b => b.Contains(TimeOnly.FromDateTime(local)));
+
+    public string Describe(DayOfWeek day) =>
+        Days.TryGetValue(day, out var blocks) && blocks.Count > 0 ? string.Join(", ", blocks) : "day off";
 }

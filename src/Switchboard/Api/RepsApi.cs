@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -195,6 +196,25 @@ public sealed record RepView(
 
 public static class RepMapping
 {
+    private static readonly ConcurrentDictionary<string, WorkingHours> Parsed = new(StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, DayOfWeek> Days = new(StringComparer.Ordinal)
+    {
+        ["mon"] = DayOfWeek.Monday, ["tue"] = DayOfWeek.Tuesday, ["wed"] = DayOfWeek.Wednesday, ["thu"] = DayOfWeek.Thursday,
+        ["fri"] = DayOfWeek.Friday, ["sat"] = DayOfWeek.Saturday, ["sun"] = DayOfWeek.Sunday,
+    };
+
+    /// <summary>Stored working hours (validated on save) for the engine; parsed once per distinct value.</summary>
+    public static WorkingHours? ParseWorkingHours(string? json) => json is null ? null : Parsed.GetOrAdd(json, static j =>
+    {
+        var days = JsonSerializer.Deserialize<Dictionary<string, List<List<string>>>>(j, Json.Options)!;
+        return new WorkingHours(days.ToDictionary(
+            d => Days[d.Key],
+            d => (IReadOnlyList<TimeBlock>)[.. d.Value.Select(b => new TimeBlock(
+                TimeOnly.ParseExact(b[0], "HH:mm", CultureInfo.InvariantCulture),
+                b[1] == "24:00" ? null : TimeOnly.ParseExact(b[1], "HH:mm", CultureInfo.InvariantCulture)))]));
+    });
+
     public static Rep ToEngineRep(this RepRow r) => new()
     {
         Id = r.Id,
@@ -205,6 +225,7 @@ public static class RepMapping
         Territories = r.Territories,
         Weight = r.Weight,
         TimeZone = r.TimeZone,
+        WorkingHours = ParseWorkingHours(r.WorkingHoursJson),
         Caps = new RepCaps(r.CapPerHour, r.CapPerDay, r.CapPerWeek, r.CapPerMonth, r.CapMaxOpen),
         Status = r.Status switch { "away" => RepStatus.Away, "offline" => RepStatus.Offline, _ => RepStatus.Available },
         AwayUntil = r.AwayUntil,

@@ -355,6 +355,35 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WorkingHours_RepOutsideHoursIsSkippedWithReason_InsideHoursGetsLeads()
+    {
+        // Monday 2026-11-23 07:59 in Berlin (06:59 UTC); Ada works 08:00-12:00 and 13:00-17:00 there.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 6, 59, 0, TimeSpan.Zero));
+        var db = await database.CreateAsync();
+        await using var host = await ServiceHost.StartAsync(db, clock);
+        await host.Admin.PostOk("/api/teams", new { id = "dach", name = "DACH" });
+        await host.Admin.PostOk("/api/reps", new
+        {
+            id = "ada",
+            name = "Ada",
+            teamIds = new[] { "dach" },
+            timeZone = "Europe/Berlin",
+            workingHours = new Dictionary<string, string[][]> { ["mon"] = [["08:00", "12:00"], ["13:00", "17:00"]] },
+        });
+        await host.Admin.PutFlow(OneRuleFlow("dach", "round-robin"));
+
+        var early = await host.Admin.PostOk("/api/leads", new { email = "early@example.de" });
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var onTime = await host.Admin.PostOk("/api/leads", new { email = "ontime@example.de" });
+
+        Assert.Equal("held", early["status"].Str());
+        Assert.Contains("ada: outside working hours (now Mon 07:59 Europe/Berlin; hours that day: 08:00-12:00, 13:00-17:00)", early["decision"]!["held"]!["reason"].Str(), StringComparison.Ordinal);
+        Assert.Equal("ada", onTime["ownerRepId"].Str());
+        await host.DisposeAsync();
+        database.Delete(db);
+    }
+
+    [Fact]
     public async Task DryRun_ExplainsDecisionAndWritesNothing()
     {
         await TeamWithReps("enterprise", ("e1", 1), ("e2", 3));
