@@ -57,8 +57,11 @@ public sealed class CrashTests
         })).ToList();
 
         // Let load build up, then kill the process without warning.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (acknowledged.Count < 150)
         {
+            Assert.False(clients.All(t => t.IsCompleted), "the clients stopped before 150 leads were acknowledged");
+            Assert.True(DateTime.UtcNow < deadline, $"only {acknowledged.Count} leads acknowledged in 60 s");
             await Task.Delay(20);
         }
 
