@@ -18,7 +18,7 @@ public class RoutingBenchmarks
     private List<RepState> _reps = null!;
     private Lead _lead = null!;
 
-    [Params("round-robin", "weighted-round-robin", "load-balanced")]
+    [Params("round-robin", "weighted-round-robin", "load-balanced", "first-available", "random-weighted")]
     public string Strategy { get; set; } = "round-robin";
 
     [GlobalSetup]

@@ -52,7 +52,7 @@ public class RouterTests
     [Fact]
     public void Route_RandomCapsAndLeads_NoRepEverExceedsACapAndExtraLeadsAreHeld()
     {
-        var gen = Gen.Int[0, 6].Array[1, 6].Select(Gen.Int[0, 60], Gen.Int[0, 2].Select(i => new[] { RoundRobinStrategy.StrategyName, WeightedRoundRobinStrategy.StrategyName, LoadBalancedStrategy.StrategyName }[i]));
+        var gen = Gen.Int[0, 6].Array[1, 6].Select(Gen.Int[0, 60], Gen.Int[0, StrategyCatalog.Names.Count() - 1].Select(i => StrategyCatalog.Names.ElementAt(i)));
 
         gen.Sample((caps, n, strategy) =>
         {

@@ -21,6 +21,8 @@ public static class StrategyCatalog
             [RoundRobinStrategy.StrategyName] = o => new RoundRobinStrategy(RoundRobinOptions.Parse(o)),
             [WeightedRoundRobinStrategy.StrategyName] = o => new WeightedRoundRobinStrategy(WeightedRoundRobinOptions.Parse(o)),
             [LoadBalancedStrategy.StrategyName] = o => new LoadBalancedStrategy(LoadBalancedOptions.Parse(o)),
+            [FirstAvailableStrategy.StrategyName] = o => new FirstAvailableStrategy(FirstAvailableOptions.Parse(o)),
+            [RandomWeightedStrategy.StrategyName] = o => new RandomWeightedStrategy(RandomWeightedOptions.Parse(o)),
         };
 
     public static IEnumerable<string> Names => Factories.Keys;

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Switchboard.Routing.Model;
+
+namespace Switchboard.Routing.Strategies;
+
+/// <summary>Options of <see cref="FirstAvailableStrategy"/>: none.</summary>
+public sealed record FirstAvailableOptions
+{
+    public static FirstAvailableOptions Parse(IReadOnlyDictionary<string, string> options)
+    {
+        StrategyCatalog.RejectUnknown(FirstAvailableStrategy.StrategyName, options);
+        return new FirstAvailableOptions();
+    }
+}
+
+/// <summary>
+/// The eligible rep who has been idle longest: oldest last assignment first (never assigned counts as
+/// longest). Eligibility already excludes reps away, outside hours or at max open. Ties (e.g. several
+/// never-assigned reps) go by a hash of lead and rep id, never creation order.
+/// </summary>
+public sealed class FirstAvailableStrategy(FirstAvailableOptions options) : IRoutingStrategy
+{
+    public const string StrategyName = "first-available";
+
+    public FirstAvailableOptions Options { get; } = options;
+
+    public string Name => StrategyName;
+
+    public StrategyPick Pick(StrategyInput input)
+    {
+        var best = input.Eligible
+            .OrderBy(r => r.Load.LastAssignedAt ?? DateTimeOffset.MinValue)
+            .ThenBy(r => LoadBalancedStrategy.TieBreak(input.Lead.Id, r.Id))
+            .First();
+        var idle = best.Load.LastAssignedAt is { } last
+            ? $"idle since {last.ToString("u", CultureInfo.InvariantCulture)}"
+            : "never assigned";
+        return new StrategyPick(best, input.State with { Pointer = best.Id }, $"first-available: {best.Id} has been idle longest ({idle})");
+    }
+}

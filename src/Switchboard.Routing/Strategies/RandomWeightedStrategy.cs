@@ -1,0 +1,49 @@
+using Switchboard.Routing.Model;
+
+namespace Switchboard.Routing.Strategies;
+
+/// <summary>Options of <see cref="RandomWeightedStrategy"/>: none; the split comes from each rep's <c>weight</c>.</summary>
+public sealed record RandomWeightedOptions
+{
+    public static RandomWeightedOptions Parse(IReadOnlyDictionary<string, string> options)
+    {
+        StrategyCatalog.RejectUnknown(RandomWeightedStrategy.StrategyName, options);
+        return new RandomWeightedOptions();
+    }
+}
+
+/// <summary>
+/// Simple percentage splits: each eligible rep wins with probability weight / total weight. The draw
+/// is a hash of the lead id, not a random generator, so replaying a lead gives the same rep and the
+/// decision can be explained; over many leads the shares converge without any stored state.
+/// </summary>
+public sealed class RandomWeightedStrategy(RandomWeightedOptions options) : IRoutingStrategy
+{
+    public const string StrategyName = "random-weighted";
+
+    public RandomWeightedOptions Options { get; } = options;
+
+    public string Name => StrategyName;
+
+    public StrategyPick Pick(StrategyInput input)
+    {
+        long total = input.Eligible.Sum(r => (long)Math.Max(1, r.Rep.Weight));
+        var draw = (long)(LoadBalancedStrategy.TieBreak(input.Lead.Id, "random-weighted") % (ulong)total);
+        var point = draw;
+        RepState chosen = input.Eligible[^1];
+        foreach (var rep in input.Eligible)
+        {
+            var weight = Math.Max(1, rep.Rep.Weight);
+            if (point < weight)
+            {
+                chosen = rep;
+                break;
+            }
+
+            point -= weight;
+        }
+
+        var why = $"random-weighted: draw {draw} of total weight {total} (from the lead id) falls on {chosen.Id} (weight {chosen.Rep.Weight}, {100.0 * Math.Max(1, chosen.Rep.Weight) / total:0.#}% share)";
+        return new StrategyPick(chosen, input.State, why);
+    }
+}
