@@ -1,4 +1,3 @@
-using System.Globalization;
 using Switchboard.Routing.Model;
 
 namespace Switchboard.Routing.Strategies;
@@ -28,13 +27,7 @@ public sealed class FirstAvailableStrategy(FirstAvailableOptions options) : IRou
 
     public StrategyPick Pick(StrategyInput input)
     {
-        var best = input.Eligible
-            .OrderBy(r => r.Load.LastAssignedAt ?? DateTimeOffset.MinValue)
-            .ThenBy(r => LoadBalancedStrategy.TieBreak(input.Lead.Id, r.Id))
-            .First();
-        var idle = best.Load.LastAssignedAt is { } last
-            ? $"idle since {last.ToString("u", CultureInfo.InvariantCulture)}"
-            : "never assigned";
-        return new StrategyPick(best, input.State with { Pointer = best.Id }, $"first-available: {best.Id} has been idle longest ({idle})");
+        var best = input.Eligible.Order(new LongestIdle(input.Lead.Id)).First();
+        return new StrategyPick(best, input.State with { Pointer = best.Id }, $"first-available: {best.Id} has been idle longest ({LongestIdle.Describe(best)})");
     }
 }

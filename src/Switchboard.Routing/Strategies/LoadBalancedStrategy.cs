@@ -37,38 +37,12 @@ public sealed class LoadBalancedStrategy(LoadBalancedOptions options) : IRouting
     {
         var best = input.Eligible
             .OrderBy(r => r.Load.OpenLeads)
-            .ThenBy(r => r.Load.LastAssignedAt ?? DateTimeOffset.MinValue)
-            .ThenBy(r => TieBreak(input.Lead.Id, r.Id))
+            .ThenBy(r => r, new LongestIdle(input.Lead.Id))
             .First();
 
         var tied = input.Eligible.Count(r => r.Load.OpenLeads == best.Load.OpenLeads);
         var why = $"load-balanced: {best.Id} has the fewest open leads ({best.Load.OpenLeads})" +
-                  (tied > 1 ? $"; {tied} reps tied, {best.Id} waited longest since their last assignment ({(best.Load.LastAssignedAt is { } t ? t.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never")})" : "");
+                  (tied > 1 ? $"; {tied} reps tied, {best.Id} waited longest since their last assignment ({LongestIdle.Describe(best)})" : "");
         return new StrategyPick(best, input.State with { Pointer = best.Id }, why);
-    }
-
-    /// <summary>FNV-1a over lead and rep id, then mixed: stable across runs and processes, unlike string.GetHashCode.</summary>
-    internal static uint TieBreak(string leadId, string repId)
-    {
-        var hash = 2166136261u;
-        foreach (var c in leadId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        hash = (hash ^ '|') * 16777619u;
-        foreach (var c in repId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        // FNV alone barely mixes ids that differ in their last characters (lead-1, lead-2);
-        // murmur3's finalizer spreads them so ties split evenly.
-        hash ^= hash >> 16;
-        hash *= 0x85ebca6b;
-        hash ^= hash >> 13;
-        hash *= 0xc2b2ae35;
-        hash ^= hash >> 16;
-        return hash;
     }
 }

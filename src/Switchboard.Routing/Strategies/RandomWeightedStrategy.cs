@@ -28,7 +28,7 @@ public sealed class RandomWeightedStrategy(RandomWeightedOptions options) : IRou
     public StrategyPick Pick(StrategyInput input)
     {
         long total = input.Eligible.Sum(r => (long)Math.Max(1, r.Rep.Weight));
-        var draw = (long)(LoadBalancedStrategy.TieBreak(input.Lead.Id, "random-weighted") % (ulong)total);
+        var draw = (long)(StableHash.Of(input.Lead.Id, StrategyName) % (ulong)total);
         var point = draw;
         RepState chosen = input.Eligible[^1];
         foreach (var rep in input.Eligible)
