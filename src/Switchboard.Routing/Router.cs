@@ -1,3 +1,4 @@
+using System.Globalization;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
@@ -8,8 +9,8 @@ namespace Switchboard.Routing;
 public sealed record RoutingOutcome(RoutingDecision Decision, string? StateKey, StrategyState? NewState);
 
 /// <summary>
-/// Routes one lead through a compiled flow. Pure: the reps' state, strategy state and <c>now</c> come in,
-/// a decision and the new strategy state go out. The host stores both in one transaction.
+/// Routes one lead through a compiled flow. Pure: the reps' state, teams' counters, strategy state and
+/// <c>now</c> come in, a decision and the new strategy state go out. The host stores both in one transaction.
 /// </summary>
 public static class Router
 {
@@ -18,7 +19,8 @@ public static class Router
         CompiledFlow flow,
         IReadOnlyCollection<RepState> reps,
         IReadOnlyDictionary<string, StrategyState> states,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyDictionary<string, TeamState>? teams = null)
     {
         var byId = new Dictionary<string, RepState>(reps.Count, StringComparer.Ordinal);
         foreach (var r in reps)
@@ -28,6 +30,8 @@ public static class Router
 
         var trace = new List<RuleTrace>();
         string? passedOn = null;
+        string? alert = null;
+        RoutingOutcome Done(RoutingOutcome o) => alert is null ? o : o with { Decision = o.Decision with { Alert = alert } };
 
         foreach (var rule in flow.Rules)
         {
@@ -42,32 +46,38 @@ public static class Router
             if (rule.Target.Kind == TargetKind.Pool)
             {
                 trace.Add(new RuleTrace(rule.Name, true, matchedNote));
-                return Pooled(flow, rule.Name, rule.Target.PoolId!, trace, $"rule '{rule.Name}' sends the lead to pool '{rule.Target.PoolId}'");
+                return Done(Pooled(flow, rule.Name, rule.Target.PoolId!, trace, $"rule '{rule.Name}' sends the lead to pool '{rule.Target.PoolId}'"));
             }
 
-            var (candidates, candidateTrace, eligible) = Candidates(rule.Target, byId, now);
-            if (eligible.Count > 0)
+            var strategy = rule.Strategy!;
+            var teamBlock = rule.Target.Kind == TargetKind.Team && teams is not null && teams.TryGetValue(rule.Target.TeamId!, out var team)
+                ? Eligibility.TeamExclusion(team)
+                : null;
+            var field = Candidates(rule.Target, byId, now, strategy.FilterFor(lead, now), teamBlock);
+            if (field.Eligible.Count > 0)
             {
                 trace.Add(new RuleTrace(rule.Name, true, matchedNote));
                 var before = states.TryGetValue(rule.StateKey, out var s) ? s : StrategyState.Empty;
-                var pick = rule.Strategy!.Pick(new StrategyInput(lead, candidates, eligible, before, now));
+                var (pick, after, fairnessNote) = PickFairly(rule, lead, field, before, now);
                 var decision = new RoutingDecision
                 {
                     Kind = DecisionKind.Assigned,
                     FlowVersion = flow.Version,
                     Rule = rule.Name,
-                    Strategy = rule.Strategy.Name,
+                    Strategy = strategy.Name,
                     RepId = pick.Rep.Id,
+                    TeamId = rule.Target.TeamId,
                     Rules = trace,
-                    Candidates = candidateTrace,
-                    Explanation = $"rule '{rule.Name}' matched ({matchedNote}); {eligible.Count} of {candidates.Count} candidates in {rule.Target} eligible; {pick.Explanation}",
+                    Candidates = field.Trace,
+                    Explanation = $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}",
                     StateBefore = before.ToString(),
-                    StateAfter = pick.NewState.ToString(),
+                    StateAfter = after.ToString(),
                 };
-                return new RoutingOutcome(decision, rule.StateKey, pick.NewState);
+                return Done(new RoutingOutcome(decision, rule.StateKey, after));
             }
 
-            var nobody = NobodyEligible(rule.Target, candidateTrace);
+            var nobody = NobodyEligible(rule.Target, field.Trace);
+            alert ??= $"rule '{rule.Name}': {nobody}";
             switch (rule.WhenNoneEligible)
             {
                 case NoneEligiblePolicy.NextRule:
@@ -76,48 +86,187 @@ public static class Router
                     continue;
                 case NoneEligiblePolicy.Fallback:
                     trace.Add(new RuleTrace(rule.Name, true, $"{matchedNote}; {nobody}; going to the fallback"));
-                    return Fallback(flow, byId, trace, now, $"rule '{rule.Name}': {nobody}");
+                    return Done(Fallback(flow, byId, trace, now, $"rule '{rule.Name}': {nobody}"));
+                case NoneEligiblePolicy.Otherwise:
+                    trace.Add(new RuleTrace(rule.Name, true, $"{matchedNote}; {nobody}; going to {rule.Otherwise}"));
+                    return Done(ToTarget(flow, rule.Name, rule.Otherwise!, byId, trace, now, $"rule '{rule.Name}': {nobody}"));
                 default:
-                    trace.Add(new RuleTrace(rule.Name, true, $"{matchedNote}; {nobody}; holding"));
-                    return Held(flow, rule.Name, rule.Strategy!.Name, trace, candidateTrace, $"rule '{rule.Name}' matched but {nobody}");
+                    if (rule.HoldFor is { } holdFor && lead.HeldSince is { } since && now - since >= holdFor)
+                    {
+                        var held = $"held since {since.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture)}, the rule's holdFor {Durations.Format(holdFor)} has passed";
+                        trace.Add(new RuleTrace(rule.Name, true, $"{matchedNote}; {nobody}; {held}; going to the fallback"));
+                        return Done(Fallback(flow, byId, trace, now, $"rule '{rule.Name}': {nobody}; {held}"));
+                    }
+
+                    trace.Add(new RuleTrace(rule.Name, true, $"{matchedNote}; {nobody}; holding" + (rule.HoldFor is { } h ? $" (at most {Durations.Format(h)}, then the fallback)" : "")));
+                    return Done(Held(flow, rule.Name, strategy.Name, trace, field.Trace, $"rule '{rule.Name}' matched but {nobody}"));
             }
         }
 
-        return Fallback(flow, byId, trace, now, passedOn);
+        return Done(Fallback(flow, byId, trace, now, passedOn));
+    }
+
+    /// <summary>
+    /// Lets the strategy pick, within the rule's fairness: a returning rep under <c>catch-up</c> takes the
+    /// extra turns owed first; under <c>reset</c> they wait behind the others once. Then the ledger moves:
+    /// everyone present or merely away is owed their share of this lead, the winner receives one.
+    /// </summary>
+    private static (StrategyPick Pick, StrategyState After, string Note) PickFairly(
+        CompiledRule rule, Lead lead, Field field, StrategyState before, DateTimeOffset now)
+    {
+        var strategy = rule.Strategy!;
+        var fairness = rule.Fairness;
+        var balances = Carry(before.Balances, field.Reps);
+        var extra = Carry(before.ExtraTurns, field.Reps);
+        var waiting = Carry(before.Waiting, field.Reps);
+        var notes = new List<string>();
+
+        foreach (var rep in field.Eligible.Where(r => before.Absent.Contains(r.Id, StringComparer.Ordinal)))
+        {
+            var balance = balances.GetValueOrDefault(rep.Id);
+            switch (fairness.Mode)
+            {
+                case FairnessMode.CatchUp when Math.Floor(-balance + 1e-9) >= 1:
+                    var turns = (int)Math.Min(fairness.CatchUpMax, Math.Floor(-balance + 1e-9));
+                    extra[rep.Id] = turns;
+                    notes.Add($"{rep.Id} is back {Owed(balance)}: {turns} extra turn(s) (fairness {fairness})");
+                    break;
+                case FairnessMode.Reset:
+                    balances[rep.Id] = 0;
+                    extra.Remove(rep.Id);
+                    if (field.Eligible.Count > 1)
+                    {
+                        waiting[rep.Id] = field.Eligible.Count - 1;
+                    }
+
+                    notes.Add($"{rep.Id} is back: balance cleared, behind the {field.Eligible.Count - 1} others (fairness reset)");
+                    break;
+                default:
+                    notes.Add($"{rep.Id} is back {Owed(balance)} and resumes their place (fairness {fairness})");
+                    break;
+            }
+        }
+
+        StrategyPick pick;
+        var owed = field.Eligible.Where(r => extra.GetValueOrDefault(r.Id) > 0).OrderByDescending(r => extra[r.Id]).FirstOrDefault();
+        if (owed is not null)
+        {
+            var left = extra[owed.Id] - 1;
+            if (left > 0)
+            {
+                extra[owed.Id] = left;
+            }
+            else
+            {
+                extra.Remove(owed.Id);
+            }
+
+            pick = new StrategyPick(owed, before, $"catch-up: {owed.Id} gets an extra turn for leads missed while away ({left} more to come); the rotation is untouched");
+        }
+        else
+        {
+            List<RepState> ready = [.. field.Eligible.Where(r => waiting.GetValueOrDefault(r.Id) <= 0)];
+            if (ready.Count == 0)
+            {
+                ready = field.Eligible;
+            }
+
+            pick = strategy.Pick(new StrategyInput(lead, field.Reps, ready, before, now));
+            foreach (var id in waiting.Keys.ToList())
+            {
+                if (id == pick.Rep.Id || --waiting[id] <= 0)
+                {
+                    waiting.Remove(id);
+                }
+                else
+                {
+                    notes.Add($"{id} waits {waiting[id]} more turn(s) at the back (fairness reset)");
+                }
+            }
+        }
+
+        // The ledger: each rep present or merely away is owed their share of this lead; reps at a cap or
+        // filtered out by the strategy are not (they are not meant to get it).
+        var owedSet = field.Reps.Where(r => field.Owed.Contains(r.Id)).ToList();
+        var shares = owedSet.Select(r => Math.Max(0, strategy.ShareOf(r, owedSet))).ToList();
+        var total = shares.Sum();
+        for (var i = 0; i < owedSet.Count; i++)
+        {
+            var share = total > 0 ? shares[i] / total : 1.0 / owedSet.Count;
+            balances[owedSet[i].Id] = Math.Round(balances.GetValueOrDefault(owedSet[i].Id) - share, 9);
+        }
+
+        balances[pick.Rep.Id] = Math.Round(balances.GetValueOrDefault(pick.Rep.Id) + 1, 9);
+
+        var after = pick.NewState with
+        {
+            Balances = balances,
+            Absent = [.. owedSet.Where(r => field.Absent.Contains(r.Id)).Select(r => r.Id)],
+            ExtraTurns = extra,
+            Waiting = waiting,
+        };
+        return (pick, after, notes.Count == 0 ? "" : "; " + string.Join("; ", notes));
+    }
+
+    private static string Owed(double balance) =>
+        balance < -0.005 ? $"owed {-balance:0.##} lead(s)" : balance > 0.005 ? $"{balance:0.##} lead(s) ahead" : "even";
+
+    private static Dictionary<string, T> Carry<T>(IReadOnlyDictionary<string, T> before, List<RepState> reps)
+    {
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var rep in reps)
+        {
+            if (before.TryGetValue(rep.Id, out var v))
+            {
+                result[rep.Id] = v;
+            }
+        }
+
+        return result;
     }
 
     private static RoutingOutcome Fallback(
         CompiledFlow flow, Dictionary<string, RepState> byId, List<RuleTrace> trace, DateTimeOffset now, string? why)
     {
         var reason = why ?? (flow.Rules.Count == 0 ? "the flow has no rules" : "no rule matched");
-        var target = flow.Fallback;
+        return ToTarget(flow, "fallback", flow.Fallback, byId, trace, now, reason);
+    }
+
+    /// <summary>The fallback or a rule's <c>pool:</c>/<c>rep:</c> policy: a pool, or one default owner if eligible.</summary>
+    private static RoutingOutcome ToTarget(
+        CompiledFlow flow, string rule, Target target, Dictionary<string, RepState> byId, List<RuleTrace> trace, DateTimeOffset now, string reason)
+    {
+        var name = rule == "fallback" ? "fallback" : $"rule '{rule}' (none eligible)";
         if (target.Kind == TargetKind.Pool)
         {
-            return Pooled(flow, "fallback", target.PoolId!, trace, $"{reason}; fallback sends the lead to pool '{target.PoolId}'");
+            return Pooled(flow, rule, target.PoolId!, trace, $"{reason}; {name} sends the lead to pool '{target.PoolId}'");
         }
 
-        var (_, candidateTrace, eligible) = Candidates(target, byId, now);
-        if (eligible.Count == 0)
+        var field = Candidates(target, byId, now, null, null);
+        if (field.Eligible.Count == 0)
         {
-            return Held(flow, "fallback", null, trace, candidateTrace, $"{reason}; fallback {target}: {NobodyEligible(target, candidateTrace)}");
+            return Held(flow, rule, null, trace, field.Trace, $"{reason}; {name} {target}: {NobodyEligible(target, field.Trace)}");
         }
 
-        var rep = eligible[0];
+        var rep = field.Eligible[0];
         var decision = new RoutingDecision
         {
             Kind = DecisionKind.Assigned,
             FlowVersion = flow.Version,
-            Rule = "fallback",
+            Rule = rule,
             RepId = rep.Id,
             Rules = trace,
-            Candidates = candidateTrace,
-            Explanation = $"{reason}; fallback assigns the lead to {rep.Id}",
+            Candidates = field.Trace,
+            Explanation = $"{reason}; {name} assigns the lead to {rep.Id}",
         };
         return new RoutingOutcome(decision, null, null);
     }
 
-    private static (List<RepState> Candidates, List<CandidateTrace> Trace, List<RepState> Eligible) Candidates(
-        Target target, Dictionary<string, RepState> byId, DateTimeOffset now)
+    /// <summary>The reps a target names, who of them may take this lead, and who the fairness ledger owes a share.</summary>
+    private sealed record Field(List<RepState> Reps, List<CandidateTrace> Trace, List<RepState> Eligible, HashSet<string> Owed, HashSet<string> Absent);
+
+    private static Field Candidates(
+        Target target, Dictionary<string, RepState> byId, DateTimeOffset now, Func<RepState, string?>? filter, string? teamBlock)
     {
         var candidates = new List<RepState>();
         var trace = new List<CandidateTrace>();
@@ -145,17 +294,35 @@ public static class Router
         }
 
         var eligible = new List<RepState>(candidates.Count);
+        var owed = new HashSet<string>(StringComparer.Ordinal);
+        var absent = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rep in candidates)
         {
-            var reasons = Eligibility.Exclusions(rep, now);
+            var check = Eligibility.Check(rep, now);
+            var mismatch = filter?.Invoke(rep);
+            var reasons = check.Reasons;
+            if (mismatch is not null || teamBlock is not null)
+            {
+                reasons = [.. reasons, .. new[] { teamBlock, mismatch }.OfType<string>()];
+            }
+
             trace.Add(new CandidateTrace(rep.Id, reasons.Count == 0, reasons));
             if (reasons.Count == 0)
             {
                 eligible.Add(rep);
             }
+
+            if (mismatch is null && rep.Rep.Active && !check.AtCap && (reasons.Count == 0 || check.Absent))
+            {
+                owed.Add(rep.Id);
+                if (check.Absent)
+                {
+                    absent.Add(rep.Id);
+                }
+            }
         }
 
-        return (candidates, trace, eligible);
+        return new Field(candidates, trace, eligible, owed, absent);
     }
 
     private static string NobodyEligible(Target target, List<CandidateTrace> trace)

@@ -33,6 +33,12 @@ public sealed record RoutingDecision
     public string? RepId { get; init; }
     public string? PoolId { get; init; }
     public string? HeldReason { get; init; }
+
+    /// <summary>The team the deciding rule targeted; the host counts the assignment against its caps.</summary>
+    public string? TeamId { get; init; }
+
+    /// <summary>Set when a matching rule found nobody eligible (whatever its policy did next): raise an alert.</summary>
+    public string? Alert { get; init; }
     public required IReadOnlyList<RuleTrace> Rules { get; init; }
     public required IReadOnlyList<CandidateTrace> Candidates { get; init; }
     public required string Explanation { get; init; }

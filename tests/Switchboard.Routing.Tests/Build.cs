@@ -14,31 +14,44 @@ internal static class Build
     public static RepState Rep(string id, int weight = 1, string team = "sdr", RepStatus status = RepStatus.Available, RepCaps? caps = null, RepLoad? load = null) =>
         new(new Rep { Id = id, Name = id, TeamIds = [team], Weight = weight, Status = status, Caps = caps ?? RepCaps.None }, load ?? RepLoad.Zero);
 
-    public static CompiledFlow Flow(string strategy, Target? target = null, string? when = null, NoneEligiblePolicy policy = NoneEligiblePolicy.Hold)
+    public static CompiledFlow Flow(
+        string strategy,
+        Target? target = null,
+        string? when = null,
+        NoneEligiblePolicy? policy = null,
+        Dictionary<string, string>? options = null,
+        string? fairness = null,
+        int? catchUpMax = null,
+        Dictionary<string, TerritoryDocument>? territories = null)
     {
-        var rules = new List<RuleDocument>
+        var rule = new RuleDocument
         {
-            new()
+            Name = "main",
+            When = when,
+            Assign = new AssignDocument
             {
-                Name = "main",
-                When = when,
-                Assign = new AssignDocument
-                {
-                    To = ToDocument(target ?? Target.Team("sdr")),
-                    Strategy = strategy,
-                },
-                WhenNoneEligible = policy switch
-                {
-                    NoneEligiblePolicy.NextRule => "next-rule",
-                    NoneEligiblePolicy.Fallback => "fallback",
-                    _ => "hold",
-                },
+                To = ToDocument(target ?? Target.Team("sdr")),
+                Strategy = strategy.Length == 0 ? null : strategy,
+                Options = options,
             },
+            WhenNoneEligible = policy switch
+            {
+                null => null,
+                NoneEligiblePolicy.NextRule => "next-rule",
+                NoneEligiblePolicy.Fallback => "fallback",
+                _ => "hold",
+            },
+            Fairness = fairness,
+            CatchUpMax = catchUpMax,
         };
-        var (flow, errors) = FlowCompiler.Compile(new FlowDocument { Rules = rules, Fallback = new TargetDocument { Pool = "unassigned" } }, 1);
+        var (flow, errors) = FlowCompiler.Compile(new FlowDocument { Rules = [rule], Fallback = new TargetDocument { Pool = "unassigned" }, Territories = territories }, 1);
         Assert.Empty(errors);
         return flow!;
     }
+
+    /// <summary>Strategies that pick among all eligible reps without a lead-specific filter, with options they need.</summary>
+    public static readonly string[] RotationStrategies =
+        [.. StrategyCatalog.Names.Except(["territory", "skills", "score-tiers", "account-owner"])];
 
     private static TargetDocument ToDocument(Target t) => t.Kind switch
     {

@@ -8,6 +8,29 @@ public enum NoneEligiblePolicy
     Hold,
     NextRule,
     Fallback,
+
+    /// <summary>To the rule's <see cref="CompiledRule.Otherwise"/> target: a pool or a default owner.</summary>
+    Otherwise,
+}
+
+public enum FairnessMode
+{
+    KeepPlace,
+    CatchUp,
+    Reset,
+}
+
+/// <summary>How a rule treats a rep who returns from being away.</summary>
+public sealed record Fairness(FairnessMode Mode, int CatchUpMax = 0)
+{
+    public static readonly Fairness KeepPlace = new(FairnessMode.KeepPlace);
+
+    public override string ToString() => Mode switch
+    {
+        FairnessMode.CatchUp => $"catch-up (at most {CatchUpMax} extra turns)",
+        FairnessMode.Reset => "reset",
+        _ => "keep-place",
+    };
 }
 
 public enum TargetKind
@@ -37,7 +60,10 @@ public sealed record CompiledRule(
     Condition? When,
     Target Target,
     IRoutingStrategy? Strategy,
-    NoneEligiblePolicy WhenNoneEligible)
+    NoneEligiblePolicy WhenNoneEligible,
+    Fairness Fairness,
+    TimeSpan? HoldFor = null,
+    Target? Otherwise = null)
 {
     /// <summary>Strategy state (pointers, credits) is kept per rule name, so it survives flow edits.</summary>
     public string StateKey => "rule:" + Name;
@@ -47,6 +73,12 @@ public sealed record CompiledRule(
 public sealed record CompiledFlow(int Version, IReadOnlyList<CompiledRule> Rules, Target Fallback)
 {
     public const string FallbackStateKey = "fallback";
+
+    /// <summary>Trailing windows of rep history the flow's strategies read; the host counts exactly these.</summary>
+    public IReadOnlyList<TimeSpan> HistoryWindows => [.. Rules.Select(r => r.Strategy?.HistoryWindow).OfType<TimeSpan>().Distinct()];
+
+    /// <summary>Whether any rule routes by account owner, so the host looks the lead's account up.</summary>
+    public bool NeedsAccount => Rules.Any(r => r.Strategy?.NeedsAccount == true);
 }
 
 /// <summary>One problem in a flow document: where (a JSON-path-like field), and why.</summary>

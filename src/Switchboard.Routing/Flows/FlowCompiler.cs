@@ -17,6 +17,24 @@ public static class FlowCompiler
             errors.Add(new FlowError("rules", "a flow needs at least one rule or a fallback"));
         }
 
+        var territories = new List<Territory>();
+        foreach (var (territoryName, definition) in document.Territories ?? [])
+        {
+            var at = $"territories.{territoryName}";
+            if (definition is null || (definition.Countries is not { Count: > 0 } && definition.Regions is not { Count: > 0 } && definition.PostalCodes is not { Count: > 0 }))
+            {
+                errors.Add(new FlowError(at, $"territory '{territoryName}' needs countries, regions or postalCodes"));
+                continue;
+            }
+
+            if (Territory.Compile(territoryName, definition, at, errors) is { } territory)
+            {
+                territories.Add(territory);
+            }
+        }
+
+        var context = new StrategyContext(territories);
+
         for (var i = 0; i < document.Rules.Count; i++)
         {
             var rule = document.Rules[i];
@@ -50,21 +68,9 @@ public static class FlowCompiler
                 when = compiled.Condition;
             }
 
-            var policy = NoneEligiblePolicy.Hold;
-            switch (rule.WhenNoneEligible?.Trim().ToLowerInvariant())
-            {
-                case null or "" or "hold":
-                    break;
-                case "next-rule":
-                    policy = NoneEligiblePolicy.NextRule;
-                    break;
-                case "fallback":
-                    policy = NoneEligiblePolicy.Fallback;
-                    break;
-                default:
-                    errors.Add(new FlowError($"{at}.whenNoneEligible", $"rule '{name}': '{rule.WhenNoneEligible}' is not one of hold, next-rule, fallback", name));
-                    break;
-            }
+            var (policy, otherwise) = CompilePolicy(rule, at, name, errors);
+            var holdFor = CompileHoldFor(rule, policy, at, name, errors);
+            var fairness = CompileFairness(rule, at, name, errors);
 
             if (rule.Assign is null)
             {
@@ -83,7 +89,7 @@ public static class FlowCompiler
                 }
                 else
                 {
-                    var created = StrategyCatalog.Create(strategyName, rule.Assign.Options ?? []);
+                    var created = StrategyCatalog.Create(strategyName, rule.Assign.Options ?? [], context);
                     if (created.Error is { } strategyError)
                     {
                         errors.Add(new FlowError($"{at}.assign.{strategyError.Field}", $"rule '{name}': {strategyError.Message}", name));
@@ -97,9 +103,20 @@ public static class FlowCompiler
                 errors.Add(new FlowError($"{at}.assign.strategy", $"rule '{name}': a pool target takes no strategy (reps claim from the pool)", name));
             }
 
+            if (target is { Kind: TargetKind.Pool } && (rule.WhenNoneEligible is not null || rule.Fairness is not null))
+            {
+                errors.Add(new FlowError($"{at}.assign.to", $"rule '{name}': a pool target has no eligibility or turns, so whenNoneEligible and fairness do not apply", name));
+            }
+
             if (target is not null)
             {
-                rules.Add(new CompiledRule(name, when, target, strategy, policy));
+                // Without an explicit policy a "try this first" strategy (account-owner) passes the lead on.
+                if (rule.WhenNoneEligible is null && strategy?.FallsThroughByDefault == true)
+                {
+                    policy = NoneEligiblePolicy.NextRule;
+                }
+
+                rules.Add(new CompiledRule(name, when, target, strategy, policy, fairness, holdFor, otherwise));
             }
         }
 
@@ -127,6 +144,77 @@ public static class FlowCompiler
         }
 
         return (new CompiledFlow(version, rules, fallback!), errors);
+    }
+
+    private static (NoneEligiblePolicy, Target?) CompilePolicy(RuleDocument rule, string at, string name, List<FlowError> errors)
+    {
+        var text = rule.WhenNoneEligible?.Trim();
+        switch (text)
+        {
+            case null or "" or "hold":
+                return (NoneEligiblePolicy.Hold, null);
+            case "next-rule":
+                return (NoneEligiblePolicy.NextRule, null);
+            case "fallback":
+                return (NoneEligiblePolicy.Fallback, null);
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var id = colon > 0 ? text[(colon + 1)..].Trim() : "";
+        if (colon > 0 && id.Length > 0 && text[..colon] is "pool" or "rep")
+        {
+            return (NoneEligiblePolicy.Otherwise, text[..colon] == "pool" ? Target.Pool(id) : Target.Reps(id));
+        }
+
+        errors.Add(new FlowError($"{at}.whenNoneEligible", $"rule '{name}': '{rule.WhenNoneEligible}' is not one of hold, next-rule, fallback, pool:ID, rep:ID", name));
+        return (NoneEligiblePolicy.Hold, null);
+    }
+
+    private static TimeSpan? CompileHoldFor(RuleDocument rule, NoneEligiblePolicy policy, string at, string name, List<FlowError> errors)
+    {
+        if (rule.HoldFor is null)
+        {
+            return null;
+        }
+
+        if (policy != NoneEligiblePolicy.Hold)
+        {
+            errors.Add(new FlowError($"{at}.holdFor", $"rule '{name}': holdFor applies to whenNoneEligible: hold", name));
+            return null;
+        }
+
+        if (!Durations.TryParse(rule.HoldFor, out var span))
+        {
+            errors.Add(new FlowError($"{at}.holdFor", $"rule '{name}': '{rule.HoldFor}' is not {Durations.Expected}", name));
+            return null;
+        }
+
+        return span;
+    }
+
+    private static Fairness CompileFairness(RuleDocument rule, string at, string name, List<FlowError> errors)
+    {
+        var mode = rule.Fairness?.Trim() switch
+        {
+            null or "" or "keep-place" => FairnessMode.KeepPlace,
+            "catch-up" => FairnessMode.CatchUp,
+            "reset" => FairnessMode.Reset,
+            _ => (FairnessMode?)null,
+        };
+        if (mode is null)
+        {
+            errors.Add(new FlowError($"{at}.fairness", $"rule '{name}': '{rule.Fairness}' is not one of keep-place, catch-up, reset", name));
+            return Fairness.KeepPlace;
+        }
+
+        if (rule.CatchUpMax is { } max && (mode != FairnessMode.CatchUp || max < 1 || max > 1000))
+        {
+            errors.Add(new FlowError($"{at}.catchUpMax", mode != FairnessMode.CatchUp
+                ? $"rule '{name}': catchUpMax applies to fairness: catch-up"
+                : $"rule '{name}': catchUpMax must be between 1 and 1000", name));
+        }
+
+        return new Fairness(mode.Value, mode == FairnessMode.CatchUp ? Math.Clamp(rule.CatchUpMax ?? 5, 1, 1000) : 0);
     }
 
     private static Target? CompileTarget(TargetDocument? to, string at, string? rule, List<FlowError> errors)

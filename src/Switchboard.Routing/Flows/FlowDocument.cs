@@ -10,6 +10,9 @@ public sealed class FlowDocument
 
     /// <summary>Where a lead goes when no rule matches: a pool or a rep.</summary>
     public TargetDocument? Fallback { get; set; }
+
+    /// <summary>Named territories for the <c>territory</c> strategy; reps list the names they own.</summary>
+    public Dictionary<string, TerritoryDocument>? Territories { get; set; }
 }
 
 public sealed class RuleDocument
@@ -22,10 +25,25 @@ public sealed class RuleDocument
     public AssignDocument? Assign { get; set; }
 
     /// <summary>
-    /// What happens when the rule matches but nobody is eligible: <c>hold</c>, <c>next-rule</c> or
-    /// <c>fallback</c>. The default value is <c>hold</c>: a lead is never dumped on an ineligible rep.
+    /// What happens when the rule matches but nobody is eligible: <c>hold</c> (retried as reps become
+    /// available), <c>next-rule</c>, <c>fallback</c>, <c>pool:ID</c> or <c>rep:ID</c> (a default owner).
+    /// The default value is <c>hold</c> (<c>next-rule</c> for account-owner): a lead is never dumped on an
+    /// ineligible rep.
     /// </summary>
     public string? WhenNoneEligible { get; set; }
+
+    /// <summary>With <c>hold</c>: how long at most, e.g. <c>30m</c>; then the lead goes to the fallback.</summary>
+    public string? HoldFor { get; set; }
+
+    /// <summary>
+    /// How a rep who was away is treated on return: <c>keep-place</c> (resumes their turn), <c>catch-up</c>
+    /// (extra turns for what they missed, at most <see cref="CatchUpMax"/>) or <c>reset</c> (starts at the back
+    /// with a clean balance). The default value is <c>keep-place</c>.
+    /// </summary>
+    public string? Fairness { get; set; }
+
+    /// <summary>With <c>catch-up</c>: the most extra turns a returning rep gets. The default value is 5.</summary>
+    public int? CatchUpMax { get; set; }
 }
 
 public sealed class AssignDocument

@@ -20,6 +20,15 @@ public sealed record Lead
     public decimal? Value { get; init; }
     public int? Score { get; init; }
 
+    /// <summary>When the lead arrived; strategies that relax with waiting time measure from here.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>Since when the lead has been held (null when it is not held); bounds a rule's <c>holdFor</c>.</summary>
+    public DateTimeOffset? HeldSince { get; init; }
+
+    /// <summary>The owner of the lead's account or of an earlier lead of the same company, found by the host.</summary>
+    public AccountMatch? Account { get; init; }
+
     /// <summary>Custom attributes; values are strings, numbers (double), booleans or null.</summary>
     public IReadOnlyDictionary<string, object?> Attributes { get; init; } = EmptyAttributes;
 
@@ -35,3 +44,6 @@ public sealed record Company
     public string? Industry { get; init; }
     public decimal? AnnualRevenue { get; init; }
 }
+
+/// <summary>An earlier owner of the lead's company, and how the match was made (for the trace).</summary>
+public sealed record AccountMatch(string OwnerRepId, string MatchedBy);

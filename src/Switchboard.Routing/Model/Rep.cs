@@ -27,29 +27,52 @@ public sealed record Rep
 
     /// <summary>Share in weighted strategies. The default value is 1.</summary>
     public int Weight { get; init; } = 1;
+
+    /// <summary>A tier name (e.g. senior, junior) that <c>score-tiers</c> routes by.</summary>
+    public string? Seniority { get; init; }
     public string TimeZone { get; init; } = "UTC";
 
     /// <summary>When the rep works, in their own time zone. The default value is null: no restriction.</summary>
     public WorkingHours? WorkingHours { get; init; }
     public RepCaps Caps { get; init; } = RepCaps.None;
+
+    /// <summary>Days off (in the rep's time zone) from their teams' and region's calendars, each with where it comes from.</summary>
+    public IReadOnlyDictionary<DateOnly, string> Holidays { get; init; } = NoHolidays;
     public RepStatus Status { get; init; } = RepStatus.Available;
 
     /// <summary>An away rep whose <c>AwayUntil</c> has passed counts as available again.</summary>
     public DateTimeOffset? AwayUntil { get; init; }
     public bool Active { get; init; } = true;
+
+    private static readonly IReadOnlyDictionary<DateOnly, string> NoHolidays = new Dictionary<DateOnly, string>();
 }
 
-/// <summary>How loaded a rep is right now; counted by the host, in the rep's own time zone.</summary>
+/// <summary>
+/// How loaded a rep (or a team) is right now; counted by the host, in the rep's own time zone.
+/// <c>History</c> holds outcomes over the trailing windows the flow's strategies asked for.
+/// </summary>
 public sealed record RepLoad(
     int OpenLeads = 0,
     int AssignedThisHour = 0,
     int AssignedToday = 0,
     int AssignedThisWeek = 0,
     int AssignedThisMonth = 0,
-    DateTimeOffset? LastAssignedAt = null)
+    DateTimeOffset? LastAssignedAt = null,
+    IReadOnlyDictionary<TimeSpan, RepHistory>? History = null)
 {
     public static readonly RepLoad Zero = new();
+
+    public RepHistory In(TimeSpan window) => History is not null && History.TryGetValue(window, out var h) ? h : RepHistory.None;
 }
+
+/// <summary>Leads assigned to a rep within a trailing window, and how they ended so far.</summary>
+public sealed record RepHistory(int Assigned, int Converted, int Won, int Lost)
+{
+    public static readonly RepHistory None = new(0, 0, 0, 0);
+}
+
+/// <summary>A team's caps and its counters (in the team's time zone); members are skipped while the team is at a cap.</summary>
+public sealed record TeamState(string Id, RepCaps Caps, RepLoad Load);
 
 /// <summary>A rep plus their current load: what eligibility and strategies look at.</summary>
 public sealed record RepState(Rep Rep, RepLoad Load)

@@ -25,6 +25,8 @@ public sealed class RandomWeightedStrategy(RandomWeightedOptions options) : IRou
 
     public string Name => StrategyName;
 
+    public double ShareOf(RepState rep, IReadOnlyList<RepState> group) => Math.Max(1, rep.Rep.Weight);
+
     public StrategyPick Pick(StrategyInput input)
     {
         long total = input.Eligible.Sum(r => (long)Math.Max(1, r.Rep.Weight));

@@ -24,35 +24,11 @@ public sealed class RoundRobinStrategy(RoundRobinOptions options) : IRoutingStra
 
     public StrategyPick Pick(StrategyInput input)
     {
-        var candidates = input.Candidates;
-        var last = input.State.Pointer is { } p ? IndexOf(candidates, p) : -1;
-        for (var step = 1; step <= candidates.Count; step++)
-        {
-            var rep = candidates[(last + step) % candidates.Count];
-            if (input.Eligible.Contains(rep))
-            {
-                var skipped = step - 1;
-                var why = input.State.Pointer is null
-                    ? $"round-robin: first turn goes to {rep.Id}"
-                    : $"round-robin: last served {input.State.Pointer}; next eligible in order is {rep.Id}" +
-                      (skipped > 0 ? $" (skipped {skipped} ineligible)" : "");
-                return new StrategyPick(rep, input.State with { Pointer = rep.Id }, why);
-            }
-        }
-
-        throw new InvalidOperationException("Pick called with no eligible candidate.");
-    }
-
-    private static int IndexOf(IReadOnlyList<Model.RepState> reps, string id)
-    {
-        for (var i = 0; i < reps.Count; i++)
-        {
-            if (reps[i].Id == id)
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        var (rep, skipped) = Rotation.NextAfter(input.Candidates, input.Eligible, input.State.Pointer);
+        var why = input.State.Pointer is null
+            ? $"round-robin: first turn goes to {rep.Id}"
+            : $"round-robin: last served {input.State.Pointer}; next eligible in order is {rep.Id}" +
+              (skipped > 0 ? $" (skipped {skipped} ineligible)" : "");
+        return new StrategyPick(rep, input.State with { Pointer = rep.Id }, why);
     }
 }

@@ -1,5 +1,11 @@
 namespace Switchboard.Routing.Strategies;
 
+/// <summary>What a flow defines besides its rules that strategies may use: its territories.</summary>
+public sealed record StrategyContext(IReadOnlyList<Flows.Territory> Territories)
+{
+    public static readonly StrategyContext Empty = new([]);
+}
+
 /// <summary>An option a flow gave a strategy that it does not accept, named by field.</summary>
 public sealed record StrategyOptionError(string Field, string Message);
 
@@ -15,19 +21,24 @@ public sealed class StrategyOptionException(string field, string message) : Exce
 /// </summary>
 public static class StrategyCatalog
 {
-    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, IRoutingStrategy>> Factories =
+    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, StrategyContext, IRoutingStrategy>> Factories =
         new(StringComparer.Ordinal)
         {
-            [RoundRobinStrategy.StrategyName] = o => new RoundRobinStrategy(RoundRobinOptions.Parse(o)),
-            [WeightedRoundRobinStrategy.StrategyName] = o => new WeightedRoundRobinStrategy(WeightedRoundRobinOptions.Parse(o)),
-            [LoadBalancedStrategy.StrategyName] = o => new LoadBalancedStrategy(LoadBalancedOptions.Parse(o)),
-            [FirstAvailableStrategy.StrategyName] = o => new FirstAvailableStrategy(FirstAvailableOptions.Parse(o)),
-            [RandomWeightedStrategy.StrategyName] = o => new RandomWeightedStrategy(RandomWeightedOptions.Parse(o)),
+            [RoundRobinStrategy.StrategyName] = (o, _) => new RoundRobinStrategy(RoundRobinOptions.Parse(o)),
+            [WeightedRoundRobinStrategy.StrategyName] = (o, _) => new WeightedRoundRobinStrategy(WeightedRoundRobinOptions.Parse(o)),
+            [LoadBalancedStrategy.StrategyName] = (o, _) => new LoadBalancedStrategy(LoadBalancedOptions.Parse(o)),
+            [FirstAvailableStrategy.StrategyName] = (o, _) => new FirstAvailableStrategy(FirstAvailableOptions.Parse(o)),
+            [RandomWeightedStrategy.StrategyName] = (o, _) => new RandomWeightedStrategy(RandomWeightedOptions.Parse(o)),
+            [TerritoryStrategy.StrategyName] = (o, c) => new TerritoryStrategy(TerritoryOptions.Parse(o), c.Territories),
+            [SkillsStrategy.StrategyName] = (o, _) => new SkillsStrategy(SkillsOptions.Parse(o)),
+            [ScoreTiersStrategy.StrategyName] = (o, _) => new ScoreTiersStrategy(ScoreTiersOptions.Parse(o)),
+            [TopPerformerStrategy.StrategyName] = (o, _) => new TopPerformerStrategy(TopPerformerOptions.Parse(o)),
+            [AccountOwnerStrategy.StrategyName] = (o, _) => new AccountOwnerStrategy(AccountOwnerOptions.Parse(o)),
         };
 
     public static IEnumerable<string> Names => Factories.Keys;
 
-    public static (IRoutingStrategy? Strategy, StrategyOptionError? Error) Create(string name, IReadOnlyDictionary<string, string> options)
+    public static (IRoutingStrategy? Strategy, StrategyOptionError? Error) Create(string name, IReadOnlyDictionary<string, string> options, StrategyContext? context = null)
     {
         if (!Factories.TryGetValue(name, out var factory))
         {
@@ -36,7 +47,7 @@ public static class StrategyCatalog
 
         try
         {
-            return (factory(options), null);
+            return (factory(options, context ?? StrategyContext.Empty), null);
         }
         catch (StrategyOptionException e)
         {

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Switchboard.Routing.Conditions;
+using Switchboard.Routing.Model;
+
+namespace Switchboard.Routing.Strategies;
+
+/// <summary>One tier: reps of this seniority take leads whose score/value is at least <c>Min</c> (null: everything below).</summary>
+public sealed record ScoreTier(string Seniority, decimal? Min);
+
+/// <summary>Options of <see cref="ScoreTiersStrategy"/>.</summary>
+public sealed record ScoreTiersOptions
+{
+    /// <summary><c>score</c> or <c>value</c>. The default value is <c>score</c>.</summary>
+    public string Field { get; init; } = "score";
+
+    /// <summary>Highest first, e.g. <c>tiers: "senior >= 80, mid >= 50, junior"</c>; a last tier without a threshold takes the rest.</summary>
+    public IReadOnlyList<ScoreTier> Tiers { get; init; } = [];
+
+    /// <summary>A condition for immediate-need leads, which go to the top tier whatever their score.</summary>
+    public Condition? Urgent { get; init; }
+
+    public static ScoreTiersOptions Parse(IReadOnlyDictionary<string, string> options)
+    {
+        StrategyCatalog.RejectUnknown(ScoreTiersStrategy.StrategyName, options, "field", "tiers", "urgent");
+        var o = new ScoreTiersOptions();
+        if (options.TryGetValue("field", out var field))
+        {
+            if (field is not ("score" or "value"))
+            {
+                throw new StrategyOptionException("field", $"'{field}' is not one of score, value");
+            }
+
+            o = o with { Field = field };
+        }
+
+        if (!options.TryGetValue("tiers", out var tiers))
+        {
+            throw new StrategyOptionException("tiers", "required, e.g. \"senior >= 80, mid >= 50, junior\" (reps' seniority, highest first)");
+        }
+
+        o = o with { Tiers = ParseTiers(tiers) };
+
+        if (options.TryGetValue("urgent", out var urgent))
+        {
+            var compiled = Condition.Compile(urgent);
+            if (compiled.Error is { } e)
+            {
+                throw new StrategyOptionException("urgent", e.ToString());
+            }
+
+            o = o with { Urgent = compiled.Condition };
+        }
+
+        return o;
+    }
+
+    private static List<ScoreTier> ParseTiers(string text)
+    {
+        var tiers = new List<ScoreTier>();
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var ge = parts[i].IndexOf(">=", StringComparison.Ordinal);
+            if (ge < 0 && i == parts.Length - 1 && parts[i].Length > 0)
+            {
+                tiers.Add(new ScoreTier(parts[i], null));
+            }
+            else if (ge > 0 &&
+                     decimal.TryParse(parts[i].AsSpan(ge + 2), NumberStyles.Number, CultureInfo.InvariantCulture, out var min) &&
+                     (tiers.Count == 0 || min < tiers[^1].Min))
+            {
+                tiers.Add(new ScoreTier(parts[i][..ge].Trim(), min));
+            }
+            else
+            {
+                throw new StrategyOptionException("tiers", $"'{parts[i]}': write tiers highest first as 'seniority >= number', e.g. \"senior >= 80, mid >= 50, junior\"");
+            }
+        }
+
+        return tiers;
+    }
+}
+
+/// <summary>
+/// Thresholds on score or value pick a tier of reps by seniority ("value >= 100000 → senior AEs", "score ≥ 80
+/// → seniors, else juniors"); urgent leads go to the top tier. Reps of the lead's tier take turns.
+/// </summary>
+public sealed class ScoreTiersStrategy(ScoreTiersOptions options) : IRoutingStrategy
+{
+    public const string StrategyName = "score-tiers";
+
+    public ScoreTiersOptions Options { get; } = options;
+
+    public string Name => StrategyName;
+
+    public Func<RepState, string?> FilterFor(Lead lead, DateTimeOffset now)
+    {
+        var (tier, why) = TierOf(lead);
+        if (tier is null)
+        {
+            return _ => why;
+        }
+
+        return rep => string.Equals(rep.Rep.Seniority, tier.Seniority, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"not in tier '{tier.Seniority}' ({why}); rep is {(rep.Rep.Seniority is null ? "without seniority" : $"'{rep.Rep.Seniority}'")}";
+    }
+
+    public StrategyPick Pick(StrategyInput input)
+    {
+        var (tier, why) = TierOf(input.Lead);
+        var (rep, _) = Rotation.NextAfter(input.Candidates, input.Eligible, input.State.Pointer);
+        return new StrategyPick(rep, input.State with { Pointer = rep.Id },
+            $"score-tiers: {why} → tier '{tier!.Seniority}'; {input.Eligible.Count} eligible in the tier, {rep.Id} is next in turn");
+    }
+
+    private (ScoreTier? Tier, string Why) TierOf(Lead lead)
+    {
+        if (Options.Urgent is { } urgent && urgent.Evaluate(lead))
+        {
+            return (Options.Tiers[0], $"urgent ({urgent.Source})");
+        }
+
+        decimal? x = Options.Field == "value" ? lead.Value : lead.Score;
+        var shown = x is { } v ? v.ToString(CultureInfo.InvariantCulture) : "none";
+        foreach (var tier in Options.Tiers)
+        {
+            if (tier.Min is null)
+            {
+                return (tier, $"{Options.Field} {shown} is below every threshold");
+            }
+
+            if (x >= tier.Min)
+            {
+                return (tier, $"{Options.Field} {shown} >= {tier.Min.Value.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        return (null, $"{Options.Field} {shown} reaches no tier and there is no tier for the rest");
+    }
+}

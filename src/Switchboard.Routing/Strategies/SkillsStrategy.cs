@@ -1,0 +1,241 @@
+using System.Globalization;
+using Switchboard.Routing.Flows;
+using Switchboard.Routing.Model;
+
+namespace Switchboard.Routing.Strategies;
+
+public enum SkillNeed
+{
+    None,
+    Required,
+    Preferred,
+}
+
+/// <summary>Options of <see cref="SkillsStrategy"/>.</summary>
+public sealed record SkillsOptions
+{
+    /// <summary>Skills every rep must have, e.g. <c>required: "enterprise, security"</c>.</summary>
+    public IReadOnlyList<string> Required { get; init; } = [];
+
+    /// <summary>Skills that rank reps (the most matched wins), or filter until <see cref="RelaxAfter"/>.</summary>
+    public IReadOnlyList<string> Preferred { get; init; } = [];
+
+    /// <summary>The lead's language among the rep's languages.</summary>
+    public SkillNeed Language { get; init; }
+
+    /// <summary>The lead's company industry among the rep's skills.</summary>
+    public SkillNeed Industry { get; init; }
+
+    /// <summary>The lead's product interest among the rep's skills.</summary>
+    public SkillNeed Product { get; init; }
+
+    /// <summary>The lead's company-size band (see <see cref="SizeBands"/>) among the rep's skills.</summary>
+    public SkillNeed SizeBand { get; init; }
+
+    /// <summary>Bands by employee count, smallest first; the last one has no upper bound.</summary>
+    public IReadOnlyList<(string Name, int? Below)> SizeBands { get; init; } = [("smb", 100), ("mid-market", 1000), ("enterprise", null)];
+
+    /// <summary>
+    /// When set, preferred skills are required until the lead has waited this long, then only rank.
+    /// The default value is null: preferred skills only rank.
+    /// </summary>
+    public TimeSpan? RelaxAfter { get; init; }
+
+    private static readonly string[] Known = ["required", "preferred", "language", "industry", "product", "sizeBand", "sizeBands", "relaxAfter"];
+
+    public static SkillsOptions Parse(IReadOnlyDictionary<string, string> options)
+    {
+        StrategyCatalog.RejectUnknown(SkillsStrategy.StrategyName, options, Known);
+        var o = new SkillsOptions();
+        if (options.TryGetValue("required", out var required))
+        {
+            o = o with { Required = List(required) };
+        }
+
+        if (options.TryGetValue("preferred", out var preferred))
+        {
+            o = o with { Preferred = List(preferred) };
+        }
+
+        o = o with
+        {
+            Language = Need(options, "language"),
+            Industry = Need(options, "industry"),
+            Product = Need(options, "product"),
+            SizeBand = Need(options, "sizeBand"),
+        };
+
+        if (options.TryGetValue("sizeBands", out var bands))
+        {
+            o = o with { SizeBands = ParseBands(bands) };
+        }
+
+        if (options.TryGetValue("relaxAfter", out var relax))
+        {
+            if (!Durations.TryParse(relax, out var span))
+            {
+                throw new StrategyOptionException("relaxAfter", $"'{relax}' is not {Durations.Expected}");
+            }
+
+            o = o with { RelaxAfter = span };
+        }
+
+        var anyPreferred = o.Preferred.Count > 0 || new[] { o.Language, o.Industry, o.Product, o.SizeBand }.Contains(SkillNeed.Preferred);
+        if (o.RelaxAfter is not null && !anyPreferred)
+        {
+            throw new StrategyOptionException("relaxAfter", "relaxAfter relaxes preferred skills, and none are given");
+        }
+
+        if (!anyPreferred && o.Required.Count == 0 && new[] { o.Language, o.Industry, o.Product, o.SizeBand }.All(n => n == SkillNeed.None))
+        {
+            throw new StrategyOptionException("required", "name what to match: required, preferred, language, industry, product or sizeBand");
+        }
+
+        return o;
+    }
+
+    private static List<string> List(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static SkillNeed Need(IReadOnlyDictionary<string, string> options, string key) =>
+        !options.TryGetValue(key, out var v) ? SkillNeed.None : v switch
+        {
+            "required" => SkillNeed.Required,
+            "preferred" => SkillNeed.Preferred,
+            _ => throw new StrategyOptionException(key, $"'{v}' is not one of required, preferred"),
+        };
+
+    private static List<(string, int?)> ParseBands(string text)
+    {
+        var bands = new List<(string, int?)>();
+        var parts = List(text);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var lt = parts[i].IndexOf('<', StringComparison.Ordinal);
+            if (lt < 0 && i == parts.Count - 1)
+            {
+                bands.Add((parts[i], null));
+            }
+            else if (lt > 0 && int.TryParse(parts[i].AsSpan(lt + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var below) &&
+                     (bands.Count == 0 || below > bands[^1].Item2))
+            {
+                bands.Add((parts[i][..lt].Trim(), below));
+            }
+            else
+            {
+                throw new StrategyOptionException("sizeBands", $"'{parts[i]}': write bands smallest first, e.g. \"smb<100, mid-market<1000, enterprise\"");
+            }
+        }
+
+        if (bands[^1].Item2 is not null)
+        {
+            throw new StrategyOptionException("sizeBands", "the last band takes every larger company, e.g. \"smb<100, mid-market<1000, enterprise\"");
+        }
+
+        return bands;
+    }
+}
+
+/// <summary>
+/// Demographic and skill match: reps must have every required skill (and the lead's language, industry,
+/// product or size band where those are required); preferred ones rank reps, and reps with the most
+/// preferred matches take turns. With <c>relaxAfter</c>, preferred skills filter until the lead has
+/// waited that long, so a lead waits a while for the best-suited rep before anyone may take it.
+/// </summary>
+public sealed class SkillsStrategy(SkillsOptions options) : IRoutingStrategy
+{
+    public const string StrategyName = "skills";
+
+    public SkillsOptions Options { get; } = options;
+
+    public string Name => StrategyName;
+
+    private sealed record Need(string What, Func<Rep, bool> Has);
+
+    public Func<RepState, string?> FilterFor(Lead lead, DateTimeOffset now)
+    {
+        var (required, preferred) = Needs(lead);
+        var strict = Strict(lead, now, out var waited);
+        if (strict)
+        {
+            required = [.. required, .. preferred];
+        }
+
+        return rep =>
+        {
+            var missing = required.Where(n => !n.Has(rep.Rep)).Select(n => n.What).ToList();
+            if (missing.Count == 0)
+            {
+                return null;
+            }
+
+            var why = "lacks " + string.Join(", ", missing);
+            return strict && missing.Any(m => preferred.Any(p => p.What == m))
+                ? $"{why} (preferred skills are required until the lead has waited {Durations.Format(Options.RelaxAfter!.Value)}; waited {waited})"
+                : why;
+        };
+    }
+
+    public StrategyPick Pick(StrategyInput input)
+    {
+        var (_, preferred) = Needs(input.Lead);
+        int Score(RepState r) => preferred.Count(n => n.Has(r.Rep));
+
+        var best = input.Eligible.Max(Score);
+        List<RepState> top = [.. input.Eligible.Where(r => Score(r) == best)];
+        var (rep, _) = Rotation.NextAfter(input.Candidates, top, input.State.Pointer);
+        var why = preferred.Count == 0
+            ? $"skills: {input.Eligible.Count} reps have what the lead needs; {rep.Id} is next in turn"
+            : $"skills: {top.Count} rep(s) match {best} of {preferred.Count} preferred ({string.Join(", ", preferred.Select(p => p.What))}); {rep.Id} is next in turn";
+        return new StrategyPick(rep, input.State with { Pointer = rep.Id }, why);
+    }
+
+    private bool Strict(Lead lead, DateTimeOffset now, out string waited)
+    {
+        var span = lead.ReceivedAt is { } at ? now - at : TimeSpan.Zero;
+        waited = span < TimeSpan.FromMinutes(1) ? $"{Math.Max(0, (int)span.TotalSeconds)}s" : span < TimeSpan.FromHours(1) ? $"{(int)span.TotalMinutes}m" : $"{span.TotalHours:0.#}h";
+        return Options.RelaxAfter is { } relax && span < relax;
+    }
+
+    private (List<Need> Required, List<Need> Preferred) Needs(Lead lead)
+    {
+        var required = new List<Need>();
+        var preferred = new List<Need>();
+        void Add(SkillNeed need, Need n) => (need == SkillNeed.Required ? required : need == SkillNeed.Preferred ? preferred : null)?.Add(n);
+
+        foreach (var skill in Options.Required)
+        {
+            required.Add(new Need($"skill '{skill}'", r => HasSkill(r, skill)));
+        }
+
+        foreach (var skill in Options.Preferred)
+        {
+            preferred.Add(new Need($"skill '{skill}'", r => HasSkill(r, skill)));
+        }
+
+        if (lead.Language is { Length: > 0 } language)
+        {
+            Add(Options.Language, new Need($"language '{language}'", r => r.Languages.Contains(language, StringComparer.OrdinalIgnoreCase)));
+        }
+
+        if (lead.Company.Industry is { Length: > 0 } industry)
+        {
+            Add(Options.Industry, new Need($"industry '{industry}'", r => HasSkill(r, industry)));
+        }
+
+        if (lead.ProductInterest is { Length: > 0 } product)
+        {
+            Add(Options.Product, new Need($"product '{product}'", r => HasSkill(r, product)));
+        }
+
+        if (lead.Company.Employees is { } employees)
+        {
+            var band = Options.SizeBands.First(b => b.Below is null || employees < b.Below).Name;
+            Add(Options.SizeBand, new Need($"size band '{band}'", r => HasSkill(r, band)));
+        }
+
+        return (required, preferred);
+    }
+
+    private static bool HasSkill(Rep rep, string skill) => rep.Skills.Contains(skill, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Switchboard.Routing.Flows;
+using Switchboard.Routing.Model;
+
+namespace Switchboard.Routing.Strategies;
+
+/// <summary>Options of <see cref="TopPerformerStrategy"/>.</summary>
+public sealed record TopPerformerOptions
+{
+    /// <summary>
+    /// <c>conversion</c> (leads reaching qualified or won / leads assigned) or <c>close-rate</c>
+    /// (won / (won + lost)). The default value is <c>conversion</c>.
+    /// </summary>
+    public string Measure { get; init; } = "conversion";
+
+    /// <summary>Trailing window of assignments measured. The default value is 90 days.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Below this many measured leads a rep gets the group's average rate. The default value is 20.</summary>
+    public int MinSample { get; init; } = 20;
+
+    /// <summary>Leads a rep may get per month (their time zone), so top reps are not flooded. The default value is 150; 0 turns it off.</summary>
+    public int MonthlyCap { get; init; } = 150;
+
+    public static TopPerformerOptions Parse(IReadOnlyDictionary<string, string> options)
+    {
+        StrategyCatalog.RejectUnknown(TopPerformerStrategy.StrategyName, options, "measure", "window", "minSample", "monthlyCap");
+        var o = new TopPerformerOptions();
+        if (options.TryGetValue("measure", out var measure))
+        {
+            o = measure is "conversion" or "close-rate" ? o with { Measure = measure } : throw new StrategyOptionException("measure", $"'{measure}' is not one of conversion, close-rate");
+        }
+
+        if (options.TryGetValue("window", out var window))
+        {
+            o = Durations.TryParse(window, out var span) ? o with { Window = span } : throw new StrategyOptionException("window", $"'{window}' is not {Durations.Expected}");
+        }
+
+        if (options.TryGetValue("minSample", out var min))
+        {
+            o = int.TryParse(min, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? o with { MinSample = n } : throw new StrategyOptionException("minSample", $"'{min}' is not a whole number of 0 or more");
+        }
+
+        if (options.TryGetValue("monthlyCap", out var cap))
+        {
+            o = int.TryParse(cap, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? o with { MonthlyCap = n } : throw new StrategyOptionException("monthlyCap", $"'{cap}' is not a whole number of 0 or more");
+        }
+
+        return o;
+    }
+}
+
+/// <summary>
+/// Shares proportional to performance over a trailing window: a rep converting 30% gets twice the leads of
+/// one converting 15%. Reps with too few measured leads get the group's average, so a new rep is neither
+/// starved nor flooded; a monthly cap keeps the best from drowning. Interleaved by smooth weighted rotation.
+/// </summary>
+public sealed class TopPerformerStrategy(TopPerformerOptions options) : IRoutingStrategy
+{
+    public const string StrategyName = "top-performer";
+
+    public TopPerformerOptions Options { get; } = options;
+
+    public string Name => StrategyName;
+
+    public TimeSpan? HistoryWindow => Options.Window;
+
+    public Func<RepState, string?>? FilterFor(Lead lead, DateTimeOffset now) =>
+        Options.MonthlyCap <= 0
+            ? null
+            : rep => rep.Load.AssignedThisMonth >= Options.MonthlyCap
+                ? $"at the top-performer monthly cap ({rep.Load.AssignedThisMonth}/{Options.MonthlyCap})"
+                : null;
+
+    public double ShareOf(RepState rep, IReadOnlyList<RepState> group) => Rates(group)[rep.Id].Rate;
+
+    public StrategyPick Pick(StrategyInput input)
+    {
+        var rates = Rates(input.Eligible);
+        var (best, credits, _, _) = Rotation.SmoothWeighted(input.Candidates, input.Eligible, input.State.Credits, r => Weight(rates[r.Id].Rate));
+        var (rate, measured) = rates[best.Id];
+        var total = input.Eligible.Sum(r => rates[r.Id].Rate);
+        var why = $"top-performer: {best.Id} {Options.Measure} {rate:P0} over {Durations.Format(Options.Window)}" +
+                  (measured ? "" : $" (fewer than {Options.MinSample} measured leads: the group's average)") +
+                  $", a {(total > 0 ? rate / total : 0):P0} share among {input.Eligible.Count} eligible; highest credit in the weighted rotation";
+        return new StrategyPick(best, input.State with { Pointer = best.Id, Credits = credits }, why);
+    }
+
+    private static long Weight(double rate) => Math.Max(1, (long)Math.Round(rate * 1000));
+
+    /// <summary>Each rep's rate; reps below the minimum sample get the average of those above it (or 1 when nobody is).</summary>
+    private Dictionary<string, (double Rate, bool Measured)> Rates(IReadOnlyList<RepState> group)
+    {
+        var measured = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var rep in group)
+        {
+            var h = rep.Load.In(Options.Window);
+            var (hits, sample) = Options.Measure == "close-rate" ? (h.Won, h.Won + h.Lost) : (h.Converted, h.Assigned);
+            if (sample >= Math.Max(1, Options.MinSample))
+            {
+                measured[rep.Id] = (double)hits / sample;
+            }
+        }
+
+        var average = measured.Count > 0 ? measured.Values.Average() : 1.0;
+        return group.ToDictionary(r => r.Id, r => measured.TryGetValue(r.Id, out var v) ? (v, true) : (average, false), StringComparer.Ordinal);
+    }
+}
