@@ -11,8 +11,34 @@ internal static class Build
 
     public static Lead Lead(string id = "lead-1") => new() { Id = id };
 
-    public static RepState Rep(string id, int weight = 1, string team = "sdr", RepStatus status = RepStatus.Available, RepCaps? caps = null, RepLoad? load = null) =>
-        new(new Rep { Id = id, Name = id, TeamIds = [team], Weight = weight, Status = status, Caps = caps ?? RepCaps.None }, load ?? RepLoad.Zero);
+    public static RepState Rep(
+        string id,
+        int weight = 1,
+        string team = "sdr",
+        RepStatus status = RepStatus.Available,
+        RepCaps? caps = null,
+        RepLoad? load = null,
+        string[]? territories = null,
+        string[]? skills = null,
+        string[]? languages = null,
+        string? seniority = null) =>
+        new(new Rep
+        {
+            Id = id,
+            Name = id,
+            TeamIds = [team],
+            Weight = weight,
+            Status = status,
+            Caps = caps ?? RepCaps.None,
+            Territories = territories ?? [],
+            Skills = skills ?? [],
+            Languages = languages ?? [],
+            Seniority = seniority,
+        }, load ?? RepLoad.Zero);
+
+    /// <summary>Sets a rep's status (e.g. away for a while), keeping everything else.</summary>
+    public static List<RepState> WithStatus(List<RepState> reps, string id, RepStatus status) =>
+        [.. reps.Select(r => r.Id == id ? r with { Rep = r.Rep with { Status = status } } : r)];
 
     public static CompiledFlow Flow(
         string strategy,
@@ -64,9 +90,15 @@ internal static class Build
     /// Routes leads one after another the way the host does: strategy state and rep load carried from
     /// each decision to the next. Returns the decisions in order.
     /// </summary>
-    public static List<RoutingDecision> RouteMany(CompiledFlow flow, List<RepState> reps, int count, Func<int, List<RepState>, List<RepState>>? eligibilityChange = null)
+    public static List<RoutingDecision> RouteMany(
+        CompiledFlow flow,
+        List<RepState> reps,
+        int count,
+        Func<int, List<RepState>, List<RepState>>? eligibilityChange = null,
+        Func<int, Lead>? leads = null,
+        Dictionary<string, StrategyState>? states = null)
     {
-        var states = new Dictionary<string, StrategyState>();
+        states ??= [];
         var decisions = new List<RoutingDecision>();
         for (var i = 0; i < count; i++)
         {
@@ -75,7 +107,7 @@ internal static class Build
                 reps = eligibilityChange(i, reps);
             }
 
-            var outcome = Router.Route(Lead($"lead-{i}"), flow, reps, states, Now.AddSeconds(i));
+            var outcome = Router.Route(leads?.Invoke(i) ?? Lead($"lead-{i}"), flow, reps, states, Now.AddSeconds(i));
             decisions.Add(outcome.Decision);
             if (outcome.StateKey is { } key)
             {

@@ -192,4 +192,72 @@ public class RouterTests
         Assert.Equal("d:2026-11-24", after.Day);
         Assert.Equal("w:2026-W48", after.Week);
     }
+
+    [Fact]
+    public void Route_RepOnHolidayInTheirOwnZone_SkippedWithTheCalendarNamed()
+    {
+        var rep = Build.Rep("kenji");
+        rep = rep with { Rep = rep.Rep with { TimeZone = "Asia/Tokyo", Holidays = new Dictionary<DateOnly, string> { [new DateOnly(2026, 11, 24)] = "region JP" } } };
+        var flow = Build.Flow(RoundRobinStrategy.StrategyName);
+
+        // 2026-11-23 15:00 UTC is already the 24th in Tokyo.
+        var decision = Router.Route(Build.Lead(), flow, [rep, Build.Rep("ana")], NoState, new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero)).Decision;
+
+        Assert.Equal("ana", decision.RepId);
+        Assert.Equal(["on holiday (2026-11-24, region JP)"], decision.Candidates.Single(c => c.RepId == "kenji").Reasons);
+    }
+
+    [Fact]
+    public void Route_TeamAtItsDailyCap_EveryMemberSkippedAndTheDecisionNamesTheTeam()
+    {
+        var teams = new Dictionary<string, TeamState> { ["sdr"] = new("sdr", new RepCaps(PerDay: 10), new RepLoad(AssignedToday: 10)) };
+        var flow = Build.Flow(RoundRobinStrategy.StrategyName);
+
+        var capped = Router.Route(Build.Lead(), flow, [Build.Rep("a"), Build.Rep("b")], NoState, Build.Now, teams).Decision;
+        var open = Router.Route(Build.Lead(), flow, [Build.Rep("a")], NoState, Build.Now, new Dictionary<string, TeamState> { ["sdr"] = teams["sdr"] with { Load = new RepLoad(AssignedToday: 9) } }).Decision;
+
+        Assert.Equal(DecisionKind.Held, capped.Kind);
+        Assert.All(capped.Candidates, c => Assert.Equal(["team 'sdr' at daily cap (10/10)"], c.Reasons));
+        Assert.Equal(("a", "sdr"), (open.RepId, open.TeamId));
+    }
+
+    [Fact]
+    public void Route_HoldFor_HeldUntilTheLimitThenTheFallback()
+    {
+        var (flow, _) = FlowCompiler.Compile(new FlowDocument
+        {
+            Rules = [new RuleDocument { Name = "main", HoldFor = "30m", Assign = new AssignDocument { To = new TargetDocument { Team = "sdr" }, Strategy = "round-robin" } }],
+            Fallback = new TargetDocument { Rep = "dana" },
+        }, 1);
+        List<RepState> reps = [Build.Rep("a", status: RepStatus.Away), Build.Rep("dana", team: "managers")];
+        var lead = Build.Lead() with { HeldSince = Build.Now };
+
+        var early = Router.Route(lead, flow!, reps, NoState, Build.Now.AddMinutes(29)).Decision;
+        var late = Router.Route(lead, flow!, reps, NoState, Build.Now.AddMinutes(30)).Decision;
+
+        Assert.Equal(DecisionKind.Held, early.Kind);
+        Assert.Contains("holding (at most 30m, then the fallback)", early.Rules[0].Note, StringComparison.Ordinal);
+        Assert.Equal(("fallback", "dana"), (late.Rule, late.RepId));
+        Assert.Contains("the rule's holdFor 30m has passed", late.Explanation, StringComparison.Ordinal);
+        Assert.NotNull(late.Alert);
+    }
+
+    [Theory]
+    [InlineData("pool:overflow", DecisionKind.Pooled, null)]
+    [InlineData("rep:dana", DecisionKind.Assigned, "dana")]
+    public void Route_OtherwisePolicy_PoolOrDefaultOwnerWithAnAlert(string policy, DecisionKind kind, string? rep)
+    {
+        var (flow, errors) = FlowCompiler.Compile(new FlowDocument
+        {
+            Rules = [new RuleDocument { Name = "main", WhenNoneEligible = policy, Assign = new AssignDocument { To = new TargetDocument { Team = "sdr" }, Strategy = "round-robin" } }],
+            Fallback = new TargetDocument { Pool = "unassigned" },
+        }, 1);
+        Assert.Empty(errors);
+
+        var decision = Router.Route(Build.Lead(), flow!, [Build.Rep("a", status: RepStatus.Offline), Build.Rep("dana", team: "managers")], NoState, Build.Now).Decision;
+
+        Assert.Equal((kind, rep), (decision.Kind, decision.RepId));
+        Assert.Equal(kind == DecisionKind.Pooled ? "overflow" : null, decision.PoolId);
+        Assert.Equal("rule 'main': no eligible rep among 1 in team 'sdr' (a: offline)", decision.Alert);
+    }
 }
