@@ -161,7 +161,10 @@ public static class Router
                 extra.Remove(owed.Id);
             }
 
-            pick = new StrategyPick(owed, before, $"catch-up: {owed.Id} gets an extra turn for leads missed while away ({left} more to come); the rotation is untouched");
+            pick = new StrategyPick(owed, before with { Pointer = owed.Id },
+                fairness.Mode == FairnessMode.Reset
+                    ? $"reset: {owed.Id} let the others go first and now takes their turn"
+                    : $"catch-up: {owed.Id} gets an extra turn for leads missed while away ({left} more to come)");
         }
         else
         {
@@ -172,16 +175,23 @@ public static class Router
             }
 
             pick = strategy.Pick(new StrategyInput(lead, field.Reps, ready, before, now));
-            foreach (var id in waiting.Keys.ToList())
+        }
+
+        // Reset: a returning rep waits while each of the others takes a turn, then goes next.
+        foreach (var id in waiting.Keys.ToList())
+        {
+            if (id == pick.Rep.Id)
             {
-                if (id == pick.Rep.Id || --waiting[id] <= 0)
-                {
-                    waiting.Remove(id);
-                }
-                else
-                {
-                    notes.Add($"{id} waits {waiting[id]} more turn(s) at the back (fairness reset)");
-                }
+                waiting.Remove(id);
+            }
+            else if (--waiting[id] <= 0)
+            {
+                waiting.Remove(id);
+                extra[id] = 1;
+            }
+            else
+            {
+                notes.Add($"{id} waits {waiting[id]} more turn(s) at the back (fairness reset)");
             }
         }
 

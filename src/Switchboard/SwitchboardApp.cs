@@ -4,6 +4,7 @@ using Switchboard.Api;
 using Switchboard.Auth;
 using Switchboard.Routing;
 using Switchboard.Storage;
+using Switchboard.Work;
 
 namespace Switchboard;
 
@@ -35,6 +36,8 @@ public static class SwitchboardApp
         builder.Services.AddSwitchboardAuth();
         builder.Services.AddSingleton<FlowStore>();
         builder.Services.AddSingleton<LeadRouting>();
+        builder.Services.AddSingleton<HeldLeadRetrier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
@@ -55,6 +58,7 @@ public static class SwitchboardApp
         api.MapRepsApi();
         api.MapRoutingApi();
         api.MapLeadsApi();
+        api.MapHolidaysApi();
 
         await StorageExtensions.MigrateAsync(app.Services);
         await ApiKeySecrets.EnsureAdminKeyAsync(app.Services, options, app.Services.GetRequiredService<TimeProvider>(), console ?? Console.Out);

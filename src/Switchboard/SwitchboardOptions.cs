@@ -21,6 +21,9 @@ public sealed class SwitchboardOptions
     /// <summary>The admin key to ensure on start; when unset and no admin key exists, one is created and printed once.</summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>Seconds between retries of held leads (they are also retried when reps or the flow change). The default value is 30.</summary>
+    public int HeldRetrySeconds { get; set; } = 30;
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -32,6 +35,7 @@ public sealed class SwitchboardOptions
         o.DbProvider = config["DB_PROVIDER"] is { Length: > 0 } p ? p : null;
         o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
         o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
+        o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;
         return o;
     }
 }

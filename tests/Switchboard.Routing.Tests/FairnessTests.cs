@@ -42,9 +42,9 @@ public class FairnessTests
         var (decisions, states) = AwayForTwelve("catch-up", catchUpMax: 3);
 
         Assert.Equal("bbb", Sequence(decisions, 16, 3)); // owed 4.33, at most 3 extra turns
-        Assert.Equal("bcabca", Sequence(decisions, 19, 6)); // the rotation continues where it was
+        Assert.Equal("cabcab", Sequence(decisions, 19, 6)); // then the others, and the rotation goes on after b
         Assert.Contains("b is back owed 4.33 lead(s): 3 extra turn(s) (fairness catch-up (at most 3 extra turns))", decisions[16].Explanation, StringComparison.Ordinal);
-        Assert.Equal(-2.0, states["rule:main"].Balances["b"], 6);
+        Assert.Equal(-3.0, states["rule:main"].Balances["b"], 6); // 3 of the 4.33 owed made up; b is last in the rotation afterwards
     }
 
     [Fact]
@@ -53,6 +53,7 @@ public class FairnessTests
         var (decisions, states) = AwayForTwelve("reset");
 
         Assert.Equal("cab", Sequence(decisions, 16, 3)); // the two others first, then b
+        Assert.Equal("cab", Sequence(decisions, 19, 3)); // and the rotation goes on with b at the back
         Assert.Contains("b is back: balance cleared, behind the 2 others (fairness reset)", decisions[16].Explanation, StringComparison.Ordinal);
         Assert.InRange(states["rule:main"].Balances["b"], -1.0, 1.0);
     }

@@ -178,6 +178,8 @@ public static class LeadMapping
         Value = row.Value,
         Score = row.Score,
         Attributes = ReadAttributes(row.AttributesJson),
+        ReceivedAt = row.CreatedAt,
+        HeldSince = row.HeldSince,
     };
 
     public static Dictionary<string, object?> ReadAttributes(string? json)

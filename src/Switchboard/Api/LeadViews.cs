@@ -23,7 +23,8 @@ public sealed record DecisionView(
     string Explanation,
     IReadOnlyList<RuleView> Rules,
     string? StateBefore,
-    string? StateAfter)
+    string? StateAfter,
+    string? Alert = null)
 {
     public static DecisionView From(RoutingDecision d) => new(
         d.Kind.ToString().ToLowerInvariant(),
@@ -37,7 +38,8 @@ public sealed record DecisionView(
         d.Explanation,
         [.. d.Rules.Select(r => new RuleView(r.Rule, r.Matched, r.Note))],
         d.StateBefore,
-        d.StateAfter);
+        d.StateAfter,
+        d.Alert);
 }
 
 /// <summary>What <c>POST /api/leads</c> answers.</summary>

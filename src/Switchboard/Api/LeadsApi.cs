@@ -96,7 +96,7 @@ public static class LeadsApi
             Note = lead.Source is null ? "captured through the API" : $"captured through the API (source: {lead.Source})",
         });
 
-        var decision = await routing.RouteAsync(db, lead, "system", now, ct);
+        var decision = (await routing.RouteAsync(db, lead, "system", now, ct))!;
         var created = new LeadCreated(lead.Id, lead.Status, lead.OwnerRepId, lead.PoolId, false, DecisionView.From(decision));
         var json = JsonSerializer.Serialize(created, Json.Options);
         if (idempotencyKey is not null)

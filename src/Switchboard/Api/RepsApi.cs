@@ -9,6 +9,7 @@ using Switchboard.Auth;
 using Switchboard.Routing;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
+using Switchboard.Work;
 
 namespace Switchboard.Api;
 
@@ -27,6 +28,7 @@ public sealed partial record RepInput
     public int? Weight { get; init; }
     public string? Seniority { get; init; }
     public string? TimeZone { get; init; }
+    public string? HolidayRegion { get; init; }
     public Dictionary<string, List<List<string>>>? WorkingHours { get; init; }
     public CapsInput? Caps { get; init; }
     public string? Status { get; init; }
@@ -130,6 +132,7 @@ public sealed partial record RepInput
         row.Weight = Weight ?? 1;
         row.Seniority = Seniority;
         row.TimeZone = TimeZone ?? "UTC";
+        row.HolidayRegion = HolidayRegion?.Trim();
         row.WorkingHoursJson = WorkingHours is null ? null : JsonSerializer.Serialize(WorkingHours, Json.Options);
         row.CapPerHour = Caps?.PerHour;
         row.CapPerDay = Caps?.PerDay;
@@ -154,6 +157,7 @@ public sealed partial record RepInput
         Weight = r.Weight,
         Seniority = r.Seniority,
         TimeZone = r.TimeZone,
+        HolidayRegion = r.HolidayRegion,
         WorkingHours = r.WorkingHoursJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, List<List<string>>>>(r.WorkingHoursJson, Json.Options),
         Caps = new CapsInput(r.CapPerHour, r.CapPerDay, r.CapPerWeek, r.CapPerMonth, r.CapMaxOpen),
         Status = r.Status,
@@ -163,6 +167,12 @@ public sealed partial record RepInput
 }
 
 public sealed record RepLoadView(int OpenLeads, int AssignedThisHour, int AssignedToday, int AssignedThisWeek, int AssignedThisMonth, DateTimeOffset? LastAssignedAt);
+
+/// <summary>
+/// Where a rep stands in one rule's fairness ledger: leads received minus their target share (negative:
+/// owed), whether they were away at the rule's last assignment, catch-up turns to come, turns to wait.
+/// </summary>
+public sealed record RepBalanceView(string Rule, double Balance, bool Absent, int ExtraTurns, int Waiting);
 
 public sealed record RepView(
     string Id,
@@ -175,22 +185,24 @@ public sealed record RepView(
     int Weight,
     string? Seniority,
     string TimeZone,
+    string? HolidayRegion,
     Dictionary<string, List<List<string>>>? WorkingHours,
     CapsInput Caps,
     string Status,
     DateTimeOffset? AwayUntil,
     bool Active,
     RepLoadView? Load,
+    IReadOnlyList<RepBalanceView>? Fairness,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static RepView From(RepRow r, RepLoad? load)
+    public static RepView From(RepRow r, RepLoad? load, IReadOnlyList<RepBalanceView>? fairness = null)
     {
         var input = RepInput.From(r);
-        return new RepView(r.Id, r.Name, r.Email, r.TeamIds, r.Skills, r.Languages, r.Territories, r.Weight, r.Seniority, r.TimeZone,
+        return new RepView(r.Id, r.Name, r.Email, r.TeamIds, r.Skills, r.Languages, r.Territories, r.Weight, r.Seniority, r.TimeZone, r.HolidayRegion,
             input.WorkingHours, input.Caps!, r.Status, r.AwayUntil, r.Active,
             load is null ? null : new RepLoadView(load.OpenLeads, load.AssignedThisHour, load.AssignedToday, load.AssignedThisWeek, load.AssignedThisMonth, load.LastAssignedAt),
-            r.CreatedAt, r.UpdatedAt);
+            fairness, r.CreatedAt, r.UpdatedAt);
     }
 }
 
@@ -215,7 +227,7 @@ public static class RepMapping
                 b[1] == "24:00" ? null : TimeOnly.ParseExact(b[1], "HH:mm", CultureInfo.InvariantCulture)))]));
     });
 
-    public static Rep ToEngineRep(this RepRow r) => new()
+    public static Rep ToEngineRep(this RepRow r, IReadOnlyDictionary<DateOnly, string>? holidays = null) => new()
     {
         Id = r.Id,
         Name = r.Name,
@@ -224,8 +236,10 @@ public static class RepMapping
         Languages = r.Languages,
         Territories = r.Territories,
         Weight = r.Weight,
+        Seniority = r.Seniority,
         TimeZone = r.TimeZone,
         WorkingHours = ParseWorkingHours(r.WorkingHoursJson),
+        Holidays = holidays ?? new Dictionary<DateOnly, string>(),
         Caps = new RepCaps(r.CapPerHour, r.CapPerDay, r.CapPerWeek, r.CapPerMonth, r.CapMaxOpen),
         Status = r.Status switch { "away" => RepStatus.Away, "offline" => RepStatus.Offline, _ => RepStatus.Available },
         AwayUntil = r.AwayUntil,
@@ -248,7 +262,7 @@ public static class RepsApi
     }
 
     public static async Task<Results<Created<RepView>, ValidationProblem, ProblemHttpResult>> CreateRep(
-        HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+        HttpRequest request, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
     {
         var (input, problem) = await Json.ReadAsync<RepInput>(request);
         if (problem is not null)
@@ -273,6 +287,7 @@ public static class RepsApi
         input.ApplyTo(row, now);
         db.Reps.Add(row);
         await db.SaveChangesAsync(ct);
+        retrier.Poke();
         return TypedResults.Created($"/api/reps/{row.Id}", RepView.From(row, RepLoad.Zero));
     }
 
@@ -304,11 +319,17 @@ public static class RepsApi
         }
 
         var states = await LeadRouting.LoadRepStatesAsync(db, time.GetUtcNow(), ct);
-        return TypedResults.Ok(RepView.From(row, states.First(s => s.Id == id).Load));
+        var rules = await db.StrategyStates.AsNoTracking().Where(s => s.Key.StartsWith("rule:")).OrderBy(s => s.Key).ToListAsync(ct);
+        var fairness = rules.Select(r => (Rule: r.Key["rule:".Length..], State: LeadRouting.ToState(r)))
+            .Where(r => r.State.Balances.ContainsKey(id))
+            .Select(r => new RepBalanceView(r.Rule, Math.Round(r.State.Balances[id], 3), r.State.Absent.Contains(id),
+                r.State.ExtraTurns.GetValueOrDefault(id), r.State.Waiting.GetValueOrDefault(id)))
+            .ToList();
+        return TypedResults.Ok(RepView.From(row, states.First(s => s.Id == id).Load, fairness));
     }
 
     public static async Task<Results<Ok<RepView>, ValidationProblem, ProblemHttpResult>> PatchRep(
-        string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var row = await db.Reps.FirstOrDefaultAsync(r => r.Id == id, ct);
@@ -366,6 +387,7 @@ public static class RepsApi
 
         input.ApplyTo(row, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        retrier.Poke(); // a rep back from away may be just who a held lead waits for
         return TypedResults.Ok(RepView.From(row, null));
     }
 

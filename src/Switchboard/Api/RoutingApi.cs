@@ -4,6 +4,7 @@ using Switchboard.Auth;
 using Switchboard.Routing;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
+using Switchboard.Work;
 
 namespace Switchboard.Api;
 
@@ -26,12 +27,14 @@ public static class RoutingApi
         routing.MapGet("/flow", GetFlow).RequireAuthorization(Policies.AdminOrManager);
         routing.MapGet("/flow/versions/{version:int}", GetFlowVersion).RequireAuthorization(Policies.AdminOrManager);
         routing.MapPost("/dry-run", DryRun).RequireAuthorization(Policies.AdminOrManager).Accepts<DryRunInput>("application/json");
+        routing.MapGet("/state", GetState).RequireAuthorization(Policies.AdminOrManager);
+        routing.MapPost("/held/retry", RetryHeld).RequireAuthorization(Policies.AdminOrManager);
         return api;
     }
 
     /// <summary>Validates and saves a new flow version; invalid documents are refused naming rule and position.</summary>
     public static async Task<Results<Ok<FlowSaved>, ValidationProblem>> PutFlow(
-        HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+        HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(ct);
@@ -69,6 +72,7 @@ public static class RoutingApi
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        retrier.Poke();
         return TypedResults.Ok(new FlowSaved(version));
     }
 
@@ -102,6 +106,29 @@ public static class RoutingApi
         return TypedResults.Ok(view);
     }
 
+    /// <summary>Each rule's remembered state: rotation pointer, credits and the fairness ledger.</summary>
+    public static async Task<Ok<List<RuleStateView>>> GetState(SwitchboardDb db, CancellationToken ct)
+    {
+        var rows = await db.StrategyStates.AsNoTracking().OrderBy(s => s.Key).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r =>
+        {
+            var state = LeadRouting.ToState(r);
+            return new RuleStateView(
+                r.Key.StartsWith("rule:", StringComparison.Ordinal) ? r.Key["rule:".Length..] : r.Key,
+                state.Pointer,
+                state.Credits,
+                state.Balances.ToDictionary(b => b.Key, b => Math.Round(b.Value, 3)),
+                state.Absent,
+                state.ExtraTurns,
+                state.Waiting,
+                r.UpdatedAt);
+        }).ToList());
+    }
+
+    /// <summary>Retries every held lead now, oldest first, instead of waiting for the timer.</summary>
+    public static async Task<Ok<HeldRetried>> RetryHeld(HeldLeadRetrier retrier, CancellationToken ct) =>
+        TypedResults.Ok(new HeldRetried(await retrier.RetryAllAsync(ct)));
+
     /// <summary>The decision a flow would make for a lead right now. Writes nothing.</summary>
     public static async Task<Results<Ok<DryRunResult>, ValidationProblem>> DryRun(
         HttpRequest request, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
@@ -125,7 +152,7 @@ public static class RoutingApi
         }
 
         var now = time.GetUtcNow();
-        var lead = input.Lead.ToRow("dry-run", null, now).ToEngineLead();
+        var lead = input.Lead.ToRow("dry-run", null, now);
         var outcome = await routing.DecideAsync(db, lead, input.FlowVersion, now, ct);
         if (outcome is null)
         {
@@ -160,8 +187,25 @@ public static class RoutingApi
         for (var i = 0; i < document.Rules.Count; i++)
         {
             Check(document.Rules[i]?.Assign?.To, $"rules[{i}].assign.to", $"rule '{document.Rules[i]?.Name}'");
+            if (document.Rules[i]?.WhenNoneEligible?.Trim() is { } policy && policy.StartsWith("rep:", StringComparison.Ordinal) &&
+                !reps.Contains(policy[4..].Trim()))
+            {
+                errors.Add($"rules[{i}].whenNoneEligible", $"rule '{document.Rules[i]?.Name}': rep '{policy[4..].Trim()}' does not exist");
+            }
         }
 
         Check(document.Fallback, "fallback", "the fallback");
     }
 }
+
+public sealed record RuleStateView(
+    string Rule,
+    string? Pointer,
+    IReadOnlyDictionary<string, long> Credits,
+    IReadOnlyDictionary<string, double> Balances,
+    IReadOnlyList<string> Absent,
+    IReadOnlyDictionary<string, int> ExtraTurns,
+    IReadOnlyDictionary<string, int> Waiting,
+    DateTimeOffset UpdatedAt);
+
+public sealed record HeldRetried(int Routed);

@@ -1,14 +1,55 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
+using Switchboard.Routing;
 using Switchboard.Storage;
+using Switchboard.Work;
 
 namespace Switchboard.Api;
 
-public sealed record TeamInput(string? Id, string? Name, string? ManagerRepId);
+/// <summary>
+/// A team as posted or merged by PATCH. <c>caps</c> limit what the team's rules assign per hour/day/week/month
+/// in the team's <c>timeZone</c>; <c>holidays</c> (yyyy-MM-dd) are days off for every member.
+/// </summary>
+public sealed record TeamInput(
+    string? Id,
+    string? Name,
+    string? ManagerRepId,
+    string? TimeZone = null,
+    CapsInput? Caps = null,
+    List<string>? Holidays = null)
+{
+    public static TeamInput From(TeamRow t) => new(
+        t.Id, t.Name, t.ManagerRepId, t.TimeZone, new CapsInput(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), [.. t.Holidays]);
 
-public sealed record TeamView(string Id, string Name, string? ManagerRepId, IReadOnlyList<string> MemberRepIds, DateTimeOffset CreatedAt);
+    public void ApplyTo(TeamRow row)
+    {
+        row.Name = Name!.Trim();
+        row.ManagerRepId = ManagerRepId;
+        row.TimeZone = TimeZone ?? "UTC";
+        row.CapPerHour = Caps?.PerHour;
+        row.CapPerDay = Caps?.PerDay;
+        row.CapPerWeek = Caps?.PerWeek;
+        row.CapPerMonth = Caps?.PerMonth;
+        row.Holidays = [.. (Holidays ?? []).Distinct().Order(StringComparer.Ordinal)];
+    }
+}
+
+public sealed record TeamView(
+    string Id,
+    string Name,
+    string? ManagerRepId,
+    IReadOnlyList<string> MemberRepIds,
+    DateTimeOffset CreatedAt,
+    string TimeZone,
+    CapsInput Caps,
+    IReadOnlyList<string> Holidays)
+{
+    public static TeamView From(TeamRow t, IReadOnlyList<string> members) =>
+        new(t.Id, t.Name, t.ManagerRepId, members, t.CreatedAt, t.TimeZone, TeamInput.From(t).Caps!, t.Holidays);
+}
 
 /// <summary><c>/api/teams</c>.</summary>
 public static class TeamsApi
@@ -44,10 +85,11 @@ public static class TeamsApi
             return Problems.Conflict($"team '{input!.Id}' already exists");
         }
 
-        var row = new TeamRow { Id = input!.Id!, Name = input.Name!.Trim(), ManagerRepId = input.ManagerRepId, CreatedAt = time.GetUtcNow() };
+        var row = new TeamRow { Id = input!.Id!, Name = input.Name!.Trim(), CreatedAt = time.GetUtcNow() };
+        input.ApplyTo(row);
         db.Teams.Add(row);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/teams/{row.Id}", new TeamView(row.Id, row.Name, row.ManagerRepId, [], row.CreatedAt));
+        return TypedResults.Created($"/api/teams/{row.Id}", TeamView.From(row, []));
     }
 
     public static async Task<Ok<List<TeamView>>> ListTeams(HttpContext http, SwitchboardDb db, CancellationToken ct)
@@ -57,7 +99,7 @@ public static class TeamsApi
         var reps = await db.Reps.AsNoTracking().Where(r => r.Active).Select(r => new { r.Id, r.TeamIds }).ToListAsync(ct);
         return TypedResults.Ok(teams
             .Where(t => caller.IsAdmin || caller.TeamIds.Contains(t.Id))
-            .Select(t => new TeamView(t.Id, t.Name, t.ManagerRepId, [.. reps.Where(r => r.TeamIds.Contains(t.Id)).Select(r => r.Id)], t.CreatedAt))
+            .Select(t => TeamView.From(t, [.. reps.Where(r => r.TeamIds.Contains(t.Id)).Select(r => r.Id)]))
             .ToList());
     }
 
@@ -71,11 +113,11 @@ public static class TeamsApi
         }
 
         var members = await db.Reps.AsNoTracking().Where(r => r.Active && r.TeamIds.Contains(id)).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
-        return TypedResults.Ok(new TeamView(team.Id, team.Name, team.ManagerRepId, members, team.CreatedAt));
+        return TypedResults.Ok(TeamView.From(team, members));
     }
 
     public static async Task<Results<Ok<TeamView>, ValidationProblem, ProblemHttpResult>> PatchTeam(
-        string id, HttpRequest request, SwitchboardDb db, CancellationToken ct)
+        string id, HttpRequest request, SwitchboardDb db, HeldLeadRetrier retrier, CancellationToken ct)
     {
         var team = await db.Teams.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (team is null)
@@ -89,23 +131,33 @@ public static class TeamsApi
             return problem;
         }
 
-        var input = new TeamInput(
-            id,
-            patch!.ContainsKey("name") ? patch["name"]?.GetValue<string>() : team.Name,
-            patch.ContainsKey("managerRepId") ? patch["managerRepId"]?.GetValue<string>() : team.ManagerRepId);
-        if (patch.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
+        if (patch!.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
         {
             return FieldErrors.One("id", "a team's id cannot change");
         }
 
-        var errors = await ValidateAsync(input, db, ct);
+        // Merge patch (RFC 7396, top level): present fields replace, null clears, absent ones stay.
+        var merged = JsonSerializer.SerializeToNode(TeamInput.From(team), Json.Options)!.AsObject();
+        foreach (var (key, value) in patch.ToList())
+        {
+            patch.Remove(key);
+            merged[key] = value;
+        }
+
+        var input = Json.Deserialize<TeamInput>(merged.ToJsonString(), out var invalid);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var errors = await ValidateAsync(input!, db, ct);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        team.Name = input.Name!.Trim();
-        team.ManagerRepId = input.ManagerRepId;
+        input!.ApplyTo(team);
+        retrier.Poke();
         await db.SaveChangesAsync(ct);
         return await GetTeamView(team, db, ct);
     }
@@ -132,7 +184,7 @@ public static class TeamsApi
     private static async Task<Ok<TeamView>> GetTeamView(TeamRow team, SwitchboardDb db, CancellationToken ct)
     {
         var members = await db.Reps.AsNoTracking().Where(r => r.Active && r.TeamIds.Contains(team.Id)).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
-        return TypedResults.Ok(new TeamView(team.Id, team.Name, team.ManagerRepId, members, team.CreatedAt));
+        return TypedResults.Ok(TeamView.From(team, members));
     }
 
     private static async Task<FieldErrors> ValidateAsync(TeamInput input, SwitchboardDb db, CancellationToken ct)
@@ -151,6 +203,35 @@ public static class TeamsApi
         if (input.ManagerRepId is { } manager && !await db.Reps.AnyAsync(r => r.Id == manager, ct))
         {
             errors.Add("managerRepId", $"rep '{manager}' does not exist");
+        }
+
+        if (input.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZone, out _))
+        {
+            errors.Add("timeZone", $"'{input.TimeZone}' is not an IANA time zone (e.g. Europe/Berlin)");
+        }
+
+        if (input.Caps is { } caps)
+        {
+            foreach (var (name, value) in new[] { ("perHour", caps.PerHour), ("perDay", caps.PerDay), ("perWeek", caps.PerWeek), ("perMonth", caps.PerMonth) })
+            {
+                if (value is < 0)
+                {
+                    errors.Add($"caps.{name}", "must be 0 or more");
+                }
+            }
+
+            if (caps.MaxOpen is not null)
+            {
+                errors.Add("caps.maxOpen", "max open leads is a rep cap; teams take perHour, perDay, perWeek, perMonth");
+            }
+        }
+
+        foreach (var (day, i) in (input.Holidays ?? []).Select((d, i) => (d, i)))
+        {
+            if (day is null || !Holidays.TryParse(day, out _))
+            {
+                errors.Add($"holidays[{i}]", $"'{day}' is not a date written yyyy-MM-dd");
+            }
         }
 
         return errors;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Api;
@@ -9,33 +10,49 @@ using Switchboard.Storage;
 namespace Switchboard.Routing;
 
 /// <summary>
-/// The host's side of routing: loads what the pure engine needs (reps, their load, strategy state),
-/// asks it for a decision, and writes the outcome. Callers hold the routing transaction.
+/// The host's side of routing: loads what the pure engine needs (reps with load, holidays and history,
+/// teams' counters, strategy state, the lead's account), asks it for a decision, and writes the outcome.
+/// Callers hold the routing transaction.
 /// </summary>
-public sealed class LeadRouting(FlowStore flows)
+public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
 {
     /// <summary>Lead statuses that count as open work for a rep (load and max-open caps).</summary>
     public static readonly string[] OpenStatuses = ["offered", "assigned", "accepted", "contacted", "qualified"];
 
+    /// <summary>Statuses that count as converted for top-performer's conversion rate.</summary>
+    public static readonly string[] ConvertedStatuses = ["qualified", "won"];
+
     /// <summary>Computes a decision without writing anything (dry-run).</summary>
-    public async Task<RoutingOutcome?> DecideAsync(SwitchboardDb db, Lead lead, int? flowVersion, DateTimeOffset now, CancellationToken ct)
+    public async Task<RoutingOutcome?> DecideAsync(SwitchboardDb db, LeadRow lead, int? flowVersion, DateTimeOffset now, CancellationToken ct)
     {
         var snapshot = await LoadAsync(db, flowVersion, now, ct);
-        return snapshot is null ? null : Router.Route(lead, snapshot.Flow, snapshot.Reps, snapshot.States, now);
+        if (snapshot is null)
+        {
+            return null;
+        }
+
+        var engineLead = await ToEngineLeadAsync(db, lead, snapshot.Flow, ct);
+        return Router.Route(engineLead, snapshot.Flow, snapshot.Reps, snapshot.States, now, snapshot.Teams);
     }
 
     /// <summary>
     /// Routes a lead tracked by <paramref name="db"/> and writes the outcome: the lead's status and owner,
-    /// the decision trace, the timeline, the strategy state and the rep's counters. The caller holds the
-    /// routing transaction and saves; what already exists is updated in place, the rest is added.
+    /// the decision trace, the timeline, the strategy state, the rep's and team's counters. The caller
+    /// holds the routing transaction and saves. A retry of a held lead that is still held writes nothing
+    /// (returns null), so held leads do not fill their timelines with identical attempts.
     /// </summary>
-    public async Task<RoutingDecision> RouteAsync(SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct)
+    public async Task<RoutingDecision?> RouteAsync(SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false)
     {
         var snapshot = (await LoadAsync(db, null, now, ct))!;
-        var outcome = Router.Route(lead.ToEngineLead(), snapshot.Flow, snapshot.Reps, snapshot.States, now);
+        var engineLead = await ToEngineLeadAsync(db, lead, snapshot.Flow, ct);
+        var outcome = Router.Route(engineLead, snapshot.Flow, snapshot.Reps, snapshot.States, now, snapshot.Teams);
         var decision = outcome.Decision;
-        var view = DecisionView.From(decision);
+        if (retry && decision.Kind == DecisionKind.Held)
+        {
+            return null;
+        }
 
+        var view = DecisionView.From(decision);
         db.Decisions.Add(new DecisionRow
         {
             LeadId = lead.Id,
@@ -48,7 +65,9 @@ public sealed class LeadRouting(FlowStore flows)
             At = now,
         });
 
+        var heldSince = lead.HeldSince;
         lead.UpdatedAt = now;
+        lead.HeldSince = null;
         switch (decision.Kind)
         {
             case DecisionKind.Assigned:
@@ -56,7 +75,7 @@ public sealed class LeadRouting(FlowStore flows)
                 lead.OwnerRepId = decision.RepId;
                 lead.PoolId = null;
                 lead.AssignedAt = now;
-                await CountAssignmentAsync(db, snapshot, snapshot.Reps.First(r => r.Id == decision.RepId), now, ct);
+                await CountAssignmentAsync(db, snapshot, snapshot.Reps.First(r => r.Id == decision.RepId), decision.TeamId, now, ct);
                 break;
             case DecisionKind.Pooled:
                 lead.Status = "pooled";
@@ -64,9 +83,11 @@ public sealed class LeadRouting(FlowStore flows)
                 break;
             default:
                 lead.Status = "held";
+                lead.HeldSince = heldSince ?? now;
                 break;
         }
 
+        var waited = heldSince is { } since ? $"after being held since {since.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}: " : "";
         db.LeadEvents.Add(new LeadEventRow
         {
             LeadId = lead.Id,
@@ -74,27 +95,38 @@ public sealed class LeadRouting(FlowStore flows)
             At = now,
             Actor = actor,
             RepId = decision.RepId,
-            Note = decision.Explanation,
+            Note = waited + decision.Explanation,
         });
+
+        if (decision.Alert is { } alert)
+        {
+            // Someone should know that a rule found nobody: on the timeline now, as an outbox event later.
+            db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "alert", At = now, Actor = "system", Note = alert });
+            log.LogWarning("Lead {LeadId}: {Alert}", lead.Id, alert);
+        }
 
         if (outcome is { StateKey: { } key, NewState: { } state })
         {
             var credits = JsonSerializer.Serialize(state.Credits);
+            var ledger = JsonSerializer.Serialize(Ledger.From(state), Json.Options);
             if (snapshot.States.ContainsKey(key))
             {
-                await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(
-                    u => u.SetProperty(s => s.Pointer, state.Pointer).SetProperty(s => s.CreditsJson, credits).SetProperty(s => s.UpdatedAt, now), ct);
+                await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.Pointer, state.Pointer)
+                    .SetProperty(s => s.CreditsJson, credits)
+                    .SetProperty(s => s.LedgerJson, ledger)
+                    .SetProperty(s => s.UpdatedAt, now), ct);
             }
             else
             {
-                db.StrategyStates.Add(new StrategyStateRow { Key = key, Pointer = state.Pointer, CreditsJson = credits, UpdatedAt = now });
+                db.StrategyStates.Add(new StrategyStateRow { Key = key, Pointer = state.Pointer, CreditsJson = credits, LedgerJson = ledger, UpdatedAt = now });
             }
         }
 
         return decision;
     }
 
-    private static async Task CountAssignmentAsync(SwitchboardDb db, Snapshot snapshot, RepState rep, DateTimeOffset now, CancellationToken ct)
+    private static async Task CountAssignmentAsync(SwitchboardDb db, Snapshot snapshot, RepState rep, string? teamId, DateTimeOffset now, CancellationToken ct)
     {
         var repId = rep.Id;
         await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
@@ -110,6 +142,22 @@ public sealed class LeadRouting(FlowStore flows)
         {
             db.RepCounters.Add(new RepCounterRow { RepId = repId, Period = period, Count = 1 });
         }
+
+        if (teamId is not null && snapshot.TeamZones.TryGetValue(teamId, out var zone))
+        {
+            var teamPeriods = CapPeriods.For(zone, now).All.ToArray();
+            var known = teamPeriods.Where(p => snapshot.TeamCounters.Contains((teamId, p))).ToArray();
+            if (known.Length > 0)
+            {
+                await db.TeamCounters.Where(c => c.TeamId == teamId && known.Contains(c.Period))
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Count, c => c.Count + 1), ct);
+            }
+
+            foreach (var period in teamPeriods.Except(known))
+            {
+                db.TeamCounters.Add(new TeamCounterRow { TeamId = teamId, Period = period, Count = 1 });
+            }
+        }
     }
 
     /// <summary>What the engine needs for one decision, read in one go.</summary>
@@ -117,7 +165,10 @@ public sealed class LeadRouting(FlowStore flows)
         CompiledFlow Flow,
         List<RepState> Reps,
         Dictionary<string, StrategyState> States,
-        HashSet<(string RepId, string Period)> Counters);
+        HashSet<(string RepId, string Period)> Counters,
+        Dictionary<string, TeamState> Teams,
+        Dictionary<string, string> TeamZones,
+        HashSet<(string TeamId, string Period)> TeamCounters);
 
     private async Task<Snapshot?> LoadAsync(SwitchboardDb db, int? flowVersion, DateTimeOffset now, CancellationToken ct)
     {
@@ -127,16 +178,43 @@ public sealed class LeadRouting(FlowStore flows)
             return null;
         }
 
-        var (reps, counters) = await LoadRepsAsync(db, now, ct);
+        var (reps, counters) = await LoadRepsAsync(db, now, flow.HistoryWindows, ct);
         var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => ToState(s), ct);
-        return new Snapshot(flow, reps, states, counters);
+
+        var teamRows = await db.Teams.AsNoTracking().ToListAsync(ct);
+        var zones = teamRows.ToDictionary(t => t.Id, t => t.TimeZone, StringComparer.Ordinal);
+        var teams = new Dictionary<string, TeamState>(StringComparer.Ordinal);
+        // Every team's assignments are counted (so caps set mid-day start from the true count); only
+        // teams with caps are handed to the engine.
+        var periodsByTeam = teamRows.ToDictionary(t => t.Id, t => CapPeriods.For(t.TimeZone, now));
+        var teamKeys = periodsByTeam.Values.SelectMany(p => p.All).Distinct().ToArray();
+        var teamCounts = await db.TeamCounters.AsNoTracking().Where(c => teamKeys.Contains(c.Period))
+            .ToDictionaryAsync(c => (c.TeamId, c.Period), c => c.Count, ct);
+        var teamCounters = new HashSet<(string, string)>(teamCounts.Keys);
+        foreach (var t in teamRows.Where(t => t.CapPerHour is not null || t.CapPerDay is not null || t.CapPerWeek is not null || t.CapPerMonth is not null))
+        {
+            var p = periodsByTeam[t.Id];
+            int Count(string period) => teamCounts.TryGetValue((t.Id, period), out var n) ? n : 0;
+            teams[t.Id] = new TeamState(t.Id, new RepCaps(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth),
+                new RepLoad(0, Count(p.Hour), Count(p.Day), Count(p.Week), Count(p.Month)));
+        }
+
+        return new Snapshot(flow, reps, states, counters, teams, zones, teamCounters);
+    }
+
+    /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
+    private static async Task<Lead> ToEngineLeadAsync(SwitchboardDb db, LeadRow lead, CompiledFlow flow, CancellationToken ct)
+    {
+        var engineLead = lead.ToEngineLead();
+        return flow.NeedsAccount ? engineLead with { Account = await AccountLookup.FindAsync(db, lead, ct) } : engineLead;
     }
 
     /// <summary>Every rep with their current load: open leads and assignments in their own hour/day/week/month.</summary>
     public static async Task<List<RepState>> LoadRepStatesAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
-        (await LoadRepsAsync(db, now, ct)).Reps;
+        (await LoadRepsAsync(db, now, [], ct)).Reps;
 
-    private static async Task<(List<RepState> Reps, HashSet<(string, string)> Counters)> LoadRepsAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct)
+    private static async Task<(List<RepState> Reps, HashSet<(string, string)> Counters)> LoadRepsAsync(
+        SwitchboardDb db, DateTimeOffset now, IReadOnlyList<TimeSpan> windows, CancellationToken ct)
     {
         var reps = await db.Reps.AsNoTracking().ToListAsync(ct);
         var open = await db.Leads
@@ -151,6 +229,29 @@ public sealed class LeadRouting(FlowStore flows)
             .Where(c => keys.Contains(c.Period))
             .ToDictionaryAsync(c => (c.RepId, c.Period), c => c.Count, ct);
 
+        var history = new Dictionary<string, Dictionary<TimeSpan, RepHistory>>(StringComparer.Ordinal);
+        foreach (var window in windows)
+        {
+            var since = now - window;
+            var rows = await db.Leads
+                .Where(l => l.OwnerRepId != null && l.AssignedAt >= since)
+                .GroupBy(l => l.OwnerRepId!)
+                .Select(g => new
+                {
+                    RepId = g.Key,
+                    Assigned = g.Count(),
+                    Converted = g.Count(l => ConvertedStatuses.Contains(l.Status)),
+                    Won = g.Count(l => l.Status == "won"),
+                    Lost = g.Count(l => l.Status == "lost"),
+                })
+                .ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                (history.TryGetValue(row.RepId, out var h) ? h : history[row.RepId] = [])[window] = new RepHistory(row.Assigned, row.Converted, row.Won, row.Lost);
+            }
+        }
+
+        var holidays = await Holidays.LoadAsync(db, ct);
         int Count(string repId, string period) => counters.TryGetValue((repId, period), out var n) ? n : 0;
 
         List<RepState> states = [.. reps.Select(r =>
@@ -162,12 +263,33 @@ public sealed class LeadRouting(FlowStore flows)
                 Count(r.Id, p.Day),
                 Count(r.Id, p.Week),
                 Count(r.Id, p.Month),
-                r.LastAssignedAt);
-            return new RepState(r.ToEngineRep(), load);
+                r.LastAssignedAt,
+                history.TryGetValue(r.Id, out var h) ? h : null);
+            return new RepState(r.ToEngineRep(holidays.For(r)), load);
         })];
         return (states, [.. counters.Keys]);
     }
 
-    private static StrategyState ToState(StrategyStateRow row) =>
-        new(row.Pointer, JsonSerializer.Deserialize<Dictionary<string, long>>(row.CreditsJson) ?? []);
+    public static StrategyState ToState(StrategyStateRow row)
+    {
+        var ledger = row.LedgerJson is { Length: > 2 } json ? JsonSerializer.Deserialize<Ledger>(json, Json.Options) ?? new Ledger() : new Ledger();
+        return new StrategyState(row.Pointer, JsonSerializer.Deserialize<Dictionary<string, long>>(row.CreditsJson) ?? [])
+        {
+            Balances = ledger.Balances ?? [],
+            Absent = ledger.Absent ?? [],
+            ExtraTurns = ledger.ExtraTurns ?? [],
+            Waiting = ledger.Waiting ?? [],
+        };
+    }
+
+    /// <summary>The fairness ledger as stored (and shown) per rule.</summary>
+    public sealed record Ledger(
+        Dictionary<string, double>? Balances = null,
+        List<string>? Absent = null,
+        Dictionary<string, int>? ExtraTurns = null,
+        Dictionary<string, int>? Waiting = null)
+    {
+        public static Ledger From(StrategyState s) =>
+            new(new(s.Balances), [.. s.Absent], new(s.ExtraTurns), new(s.Waiting));
+    }
 }

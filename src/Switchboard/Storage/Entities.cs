@@ -21,7 +21,26 @@ public sealed class TeamRow
     public required string Id { get; set; }
     public required string Name { get; set; }
     public string? ManagerRepId { get; set; }
+
+    /// <summary>The zone the team's caps count days in, and its holidays are read in.</summary>
+    public string TimeZone { get; set; } = "UTC";
+    public int? CapPerHour { get; set; }
+    public int? CapPerDay { get; set; }
+    public int? CapPerWeek { get; set; }
+    public int? CapPerMonth { get; set; }
+
+    /// <summary>Days off for every member, as yyyy-MM-dd in each member's own time zone.</summary>
+    public string[] Holidays { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A region's public holidays; reps name their region in <c>holidayRegion</c>.</summary>
+public sealed class HolidayCalendarRow
+{
+    public required string Region { get; set; }
+    public string? Name { get; set; }
+    public string[] Dates { get; set; } = [];
+    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 public sealed class RepRow
@@ -36,6 +55,9 @@ public sealed class RepRow
     public int Weight { get; set; } = 1;
     public string? Seniority { get; set; }
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The holiday calendar (region) the rep follows, e.g. DE-BY.</summary>
+    public string? HolidayRegion { get; set; }
 
     /// <summary>JSON: {"mon":[["09:00","17:30"]], ...}.</summary>
     public string? WorkingHoursJson { get; set; }
@@ -96,6 +118,9 @@ public sealed class LeadRow
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? AssignedAt { get; set; }
+
+    /// <summary>Since when the lead has been held; null unless its status is held. Retries go by arrival.</summary>
+    public DateTimeOffset? HeldSince { get; set; }
 }
 
 public sealed class DecisionRow
@@ -132,6 +157,9 @@ public sealed class StrategyStateRow
     public required string Key { get; set; }
     public string? Pointer { get; set; }
     public string CreditsJson { get; set; } = "{}";
+
+    /// <summary>The rule's fairness ledger as JSON: balances, absent reps, catch-up and waiting turns.</summary>
+    public string LedgerJson { get; set; } = "{}";
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
@@ -139,6 +167,14 @@ public sealed class StrategyStateRow
 public sealed class RepCounterRow
 {
     public required string RepId { get; set; }
+    public required string Period { get; set; }
+    public int Count { get; set; }
+}
+
+/// <summary>Assignments through a team's rules per named period in the team's time zone (team caps).</summary>
+public sealed class TeamCounterRow
+{
+    public required string TeamId { get; set; }
     public required string Period { get; set; }
     public int Count { get; set; }
 }

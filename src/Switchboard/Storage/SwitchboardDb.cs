@@ -24,6 +24,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<StrategyStateRow> StrategyStates => Set<StrategyStateRow>();
     public DbSet<RepCounterRow> RepCounters => Set<RepCounterRow>();
     public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
+    public DbSet<TeamCounterRow> TeamCounters => Set<TeamCounterRow>();
+    public DbSet<HolidayCalendarRow> HolidayCalendars => Set<HolidayCalendarRow>();
 
     /// <summary>
     /// Starts the transaction that every routing write runs in, holding the routing lock: SQLite's
@@ -68,6 +70,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.PoolId);
             e.HasIndex(l => l.CreatedByKeyId);
             e.HasIndex(l => l.Email);
+            e.HasIndex(l => l.CompanyDomain);
+            e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
         });
         modelBuilder.Entity<DecisionRow>(e =>
         {
@@ -91,6 +95,16 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.ToTable("rep_counters");
             e.HasKey(c => new { c.RepId, c.Period });
             e.HasIndex(c => c.Period);
+        });
+        modelBuilder.Entity<TeamCounterRow>(e =>
+        {
+            e.ToTable("team_counters");
+            e.HasKey(c => new { c.TeamId, c.Period });
+        });
+        modelBuilder.Entity<HolidayCalendarRow>(e =>
+        {
+            e.ToTable("holiday_calendars");
+            e.HasKey(c => c.Region);
         });
         modelBuilder.Entity<IdempotencyRow>(e =>
         {

@@ -310,7 +310,7 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
         Assert.Contains("a: away until 2099-01-01 09:00Z", reason, StringComparison.Ordinal);
         Assert.Contains("b: offline", reason, StringComparison.Ordinal);
         Assert.Equal(2, lead["decision"]!["candidates"]!.AsArray().Count);
-        Assert.Equal(["created", "held"], lead["timeline"]!.AsArray().Select(e => e!["type"].Str()));
+        Assert.Equal(["created", "held", "alert"], lead["timeline"]!.AsArray().Select(e => e!["type"].Str()));
     }
 
     [Fact]

@@ -127,6 +127,26 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("flow_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.HolidayCalendarRow", b =>
+                {
+                    b.Property<string>("Region")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<string[]>("Dates")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Region");
+
+                    b.ToTable("holiday_calendars", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.IdempotencyRow", b =>
                 {
                     b.Property<string>("ApiKeyId")
@@ -237,6 +257,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("FirstName")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("HeldSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Language")
                         .HasColumnType("text");
 
@@ -283,11 +306,15 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompanyDomain");
+
                     b.HasIndex("CreatedByKeyId");
 
                     b.HasIndex("Email");
 
                     b.HasIndex("PoolId");
+
+                    b.HasIndex("OwnerRepId", "AssignedAt");
 
                     b.HasIndex("OwnerRepId", "Status");
 
@@ -344,6 +371,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HolidayRegion")
                         .HasColumnType("text");
 
                     b.PrimitiveCollection<string[]>("Languages")
@@ -404,6 +434,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("LedgerJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("Pointer")
                         .HasColumnType("text");
 
@@ -415,18 +449,54 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("strategy_states", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.TeamCounterRow", b =>
+                {
+                    b.Property<string>("TeamId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Period")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("TeamId", "Period");
+
+                    b.ToTable("team_counters", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.TeamRow", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<int?>("CapPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CapPerHour")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CapPerMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CapPerWeek")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<string[]>("Holidays")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<string>("ManagerRepId")
                         .HasColumnType("text");
 
                     b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasColumnType("text");
 

@@ -119,6 +119,26 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("flow_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.HolidayCalendarRow", b =>
+                {
+                    b.Property<string>("Region")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Dates")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Region");
+
+                    b.ToTable("holiday_calendars", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.IdempotencyRow", b =>
                 {
                     b.Property<string>("ApiKeyId")
@@ -227,6 +247,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("FirstName")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("HeldSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Language")
                         .HasColumnType("TEXT");
 
@@ -273,11 +296,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompanyDomain");
+
                     b.HasIndex("CreatedByKeyId");
 
                     b.HasIndex("Email");
 
                     b.HasIndex("PoolId");
+
+                    b.HasIndex("OwnerRepId", "AssignedAt");
 
                     b.HasIndex("OwnerRepId", "Status");
 
@@ -334,6 +361,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Email")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HolidayRegion")
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("Languages")
@@ -394,6 +424,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LedgerJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Pointer")
                         .HasColumnType("TEXT");
 
@@ -405,18 +439,54 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("strategy_states", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.TeamCounterRow", b =>
+                {
+                    b.Property<string>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Period")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TeamId", "Period");
+
+                    b.ToTable("team_counters", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.TeamRow", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CapPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CapPerHour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CapPerMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CapPerWeek")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Holidays")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ManagerRepId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasColumnType("TEXT");
 

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Auth;
+using Switchboard.Routing;
+using Switchboard.Storage;
+using Switchboard.Work;
+
+namespace Switchboard.Api;
+
+public sealed record HolidayCalendarInput(string? Name, List<string>? Dates);
+
+public sealed record HolidayCalendarView(string Region, string? Name, IReadOnlyList<string> Dates, DateTimeOffset UpdatedAt)
+{
+    public static HolidayCalendarView From(HolidayCalendarRow r) => new(r.Region, r.Name, r.Dates, r.UpdatedAt);
+}
+
+/// <summary><c>/api/holidays/{region}</c>: public holidays per region; reps follow one through <c>holidayRegion</c>.</summary>
+public static class HolidaysApi
+{
+    public static RouteGroupBuilder MapHolidaysApi(this RouteGroupBuilder api)
+    {
+        var holidays = api.MapGroup("/holidays").WithTags("Holidays");
+        holidays.MapGet("/", ListCalendars).RequireAuthorization(Policies.AdminOrManager);
+        holidays.MapGet("/{region}", GetCalendar).RequireAuthorization(Policies.AdminOrManager);
+        holidays.MapPut("/{region}", PutCalendar).RequireAuthorization(Policies.Admin).Accepts<HolidayCalendarInput>("application/json");
+        holidays.MapDelete("/{region}", DeleteCalendar).RequireAuthorization(Policies.Admin);
+        return api;
+    }
+
+    public static async Task<Ok<List<HolidayCalendarView>>> ListCalendars(SwitchboardDb db, CancellationToken ct) =>
+        TypedResults.Ok((await db.HolidayCalendars.AsNoTracking().OrderBy(c => c.Region).ToListAsync(ct)).Select(HolidayCalendarView.From).ToList());
+
+    public static async Task<Results<Ok<HolidayCalendarView>, ProblemHttpResult>> GetCalendar(string region, SwitchboardDb db, CancellationToken ct) =>
+        await db.HolidayCalendars.AsNoTracking().FirstOrDefaultAsync(c => c.Region == region, ct) is { } row
+            ? TypedResults.Ok(HolidayCalendarView.From(row))
+            : Problems.NotFound($"no holiday calendar '{region}'");
+
+    /// <summary>Creates or replaces a region's calendar.</summary>
+    public static async Task<Results<Ok<HolidayCalendarView>, ValidationProblem>> PutCalendar(
+        string region, HttpRequest request, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
+    {
+        var (input, problem) = await Json.ReadAsync<HolidayCalendarInput>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        if (!RepInput.IdShape().IsMatch(region))
+        {
+            errors.Add("region", "1-64 letters, digits, '.', '_' or '-', e.g. DE-BY");
+        }
+
+        if (input!.Dates is null)
+        {
+            errors.Add("dates", "required: the days off, written yyyy-MM-dd");
+        }
+
+        foreach (var (day, i) in (input.Dates ?? []).Select((d, i) => (d, i)))
+        {
+            if (day is null || !Holidays.TryParse(day, out _))
+            {
+                errors.Add($"dates[{i}]", $"'{day}' is not a date written yyyy-MM-dd");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var row = await db.HolidayCalendars.FirstOrDefaultAsync(c => c.Region == region, ct);
+        if (row is null)
+        {
+            row = new HolidayCalendarRow { Region = region };
+            db.HolidayCalendars.Add(row);
+        }
+
+        row.Name = input.Name?.Trim();
+        row.Dates = [.. input.Dates!.Distinct().Order(StringComparer.Ordinal)];
+        row.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        retrier.Poke();
+        return TypedResults.Ok(HolidayCalendarView.From(row));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteCalendar(string region, SwitchboardDb db, CancellationToken ct)
+    {
+        var deleted = await db.HolidayCalendars.Where(c => c.Region == region).ExecuteDeleteAsync(ct);
+        return deleted > 0 ? TypedResults.NoContent() : Problems.NotFound($"no holiday calendar '{region}'");
+    }
+}
