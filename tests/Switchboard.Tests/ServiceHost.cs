@@ -99,10 +99,15 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<ServiceHost> StartAsync(string db, TimeProvider? time = null)
+    public static async Task<ServiceHost> StartAsync(string db, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var app = await SwitchboardApp.CreateAsync(["--urls", "http://127.0.0.1:0"], b =>
         {
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                b.Configuration[key] = value;
+            }
+
             b.Configuration["DB"] = db;
             b.Configuration["ADMIN_KEY"] = AdminKey;
             b.Logging.ClearProviders();
