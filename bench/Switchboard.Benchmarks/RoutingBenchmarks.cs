@@ -18,7 +18,8 @@ public class RoutingBenchmarks
     private List<RepState> _reps = null!;
     private Lead _lead = null!;
 
-    [Params("round-robin", "weighted-round-robin", "load-balanced", "first-available", "random-weighted")]
+    [Params("round-robin", "weighted-round-robin", "load-balanced", "first-available", "random-weighted",
+        "territory", "skills", "score-tiers", "top-performer", "account-owner")]
     public string Strategy { get; set; } = "round-robin";
 
     [GlobalSetup]
@@ -33,25 +34,50 @@ public class RoutingBenchmarks
                 Weight = 1 + (i % 4),
                 Caps = new RepCaps(PerDay: 50, MaxOpen: 40),
                 Status = i % 17 == 0 ? RepStatus.Away : RepStatus.Available,
+                Territories = i % 3 == 0 ? ["dach"] : ["us"],
+                Skills = i % 2 == 0 ? ["enterprise", "security"] : ["smb"],
+                Languages = i % 4 == 0 ? ["en", "de"] : ["en"],
+                Seniority = i % 5 == 0 ? "senior" : "junior",
             },
-            new RepLoad(OpenLeads: random.Next(0, 45), AssignedToday: random.Next(0, 55), LastAssignedAt: DateTimeOffset.UnixEpoch.AddMinutes(random.Next(100_000)))))];
+            new RepLoad(
+                OpenLeads: random.Next(0, 45),
+                AssignedToday: random.Next(0, 55),
+                LastAssignedAt: DateTimeOffset.UnixEpoch.AddMinutes(random.Next(100_000)),
+                History: new Dictionary<TimeSpan, RepHistory> { [TimeSpan.FromDays(90)] = new(random.Next(10, 60), random.Next(0, 10), 0, 0) })))];
 
         var rules = Enumerable.Range(0, 10).Select(i => new RuleDocument
         {
             Name = $"rule-{i}",
             When = i < 9 ? $"company.employees >= {(i + 1) * 1000} and country in ['US', 'CA'] or attributes.tier == 't{i}'" : "language == 'en' or language == 'fr'",
-            Assign = new AssignDocument { To = new TargetDocument { Team = $"team-{i}" }, Strategy = Strategy },
+            Assign = new AssignDocument { To = new TargetDocument { Team = $"team-{i}" }, Strategy = Strategy, Options = OptionsFor(Strategy) },
         }).ToList();
-        _flow = FlowCompiler.Compile(new FlowDocument { Rules = rules, Fallback = new TargetDocument { Pool = "unassigned" } }, 1).Flow!;
+        var territories = new Dictionary<string, TerritoryDocument>
+        {
+            ["dach"] = new() { Countries = ["DE", "AT", "CH"] },
+            ["berlin"] = new() { Countries = ["DE"], PostalCodes = ["10000-14999"] },
+            ["us"] = new() { Countries = ["US"] },
+        };
+        var (flow, errors) = FlowCompiler.Compile(new FlowDocument { Rules = rules, Fallback = new TargetDocument { Pool = "unassigned" }, Territories = territories }, 1);
+        _flow = flow ?? throw new InvalidOperationException(string.Join("; ", errors.Select(e => e.Message)));
         _lead = new Lead
         {
             Id = "lead-1",
             Country = "DE",
             Language = "en",
-            Company = new Company { Employees = 500 },
+            PostalCode = "80331",
+            Score = 85,
+            Company = new Company { Employees = 500, Industry = "software" },
+            Account = new AccountMatch("rep-0009", "company domain acme.example"),
             Attributes = new Dictionary<string, object?> { ["tier"] = "gold" },
         };
     }
+
+    private static Dictionary<string, string>? OptionsFor(string strategy) => strategy switch
+    {
+        "skills" => new() { ["required"] = "security", ["language"] = "required", ["preferred"] = "enterprise" },
+        "score-tiers" => new() { ["tiers"] = "senior >= 80, junior" },
+        _ => null,
+    };
 
     [Benchmark]
     public RoutingOutcome Route() => Router.Route(_lead, _flow, _reps, _states, DateTimeOffset.UnixEpoch);

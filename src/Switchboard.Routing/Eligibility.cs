@@ -22,48 +22,41 @@ public static class Eligibility
     public static Exclusion Check(RepState state, DateTimeOffset now)
     {
         List<string>? reasons = null;
-        var absent = false;
-        var capped = false;
-
         if (!state.Rep.Active)
         {
             (reasons ??= []).Add("inactive");
         }
 
-        Availability(state.Rep, now, r =>
-        {
-            (reasons ??= []).Add(r);
-            absent = true;
-        });
-        Caps(state.Rep.Caps, state.Load, r =>
-        {
-            (reasons ??= []).Add(r);
-            capped = true;
-        });
+        var before = reasons?.Count ?? 0;
+        Availability(state.Rep, now, ref reasons);
+        var absent = (reasons?.Count ?? 0) > before;
+        before = reasons?.Count ?? 0;
+        Caps(state.Rep.Caps, state.Load, ref reasons);
+        var capped = (reasons?.Count ?? 0) > before;
         return new Exclusion(reasons ?? (IReadOnlyList<string>)[], absent && state.Rep.Active, capped);
     }
 
     /// <summary>The team's own caps, counted in the team's time zone; one reason shared by all its members.</summary>
     public static string? TeamExclusion(TeamState team)
     {
-        string? reason = null;
-        Caps(team.Caps with { MaxOpen = null }, team.Load, r => reason ??= $"team '{team.Id}' {r}");
-        return reason;
+        List<string>? reasons = null;
+        Caps(team.Caps with { MaxOpen = null }, team.Load, ref reasons);
+        return reasons is [var first, ..] ? $"team '{team.Id}' {first}" : null;
     }
 
-    private static void Availability(Rep rep, DateTimeOffset now, Action<string> add)
+    private static void Availability(Rep rep, DateTimeOffset now, ref List<string>? reasons)
     {
         switch (rep.Status)
         {
             case RepStatus.Away when rep.AwayUntil is { } until && until <= now:
                 break; // the away window has passed
             case RepStatus.Away:
-                add(rep.AwayUntil is { } back
+                (reasons ??= []).Add(rep.AwayUntil is { } back
                     ? $"away until {back.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture)}"
                     : "away");
                 break;
             case RepStatus.Offline:
-                add("offline");
+                (reasons ??= []).Add("offline");
                 break;
         }
 
@@ -75,30 +68,30 @@ public static class Eligibility
         var local = TimeZoneInfo.ConvertTime(now, CapPeriods.FindZone(rep.TimeZone)).DateTime;
         if (rep.Holidays.TryGetValue(DateOnly.FromDateTime(local), out var holiday))
         {
-            add($"on holiday ({local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, {holiday})");
+            (reasons ??= []).Add($"on holiday ({local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, {holiday})");
         }
 
         if (rep.WorkingHours is { } hours && !hours.IsWorking(local))
         {
             var at = local.ToString("ddd HH:mm", CultureInfo.InvariantCulture);
-            add($"outside working hours (now {at} {rep.TimeZone}; hours that day: {hours.Describe(local.DayOfWeek)})");
+            (reasons ??= []).Add($"outside working hours (now {at} {rep.TimeZone}; hours that day: {hours.Describe(local.DayOfWeek)})");
         }
     }
 
-    private static void Caps(RepCaps caps, RepLoad load, Action<string> add)
+    private static void Caps(RepCaps caps, RepLoad load, ref List<string>? reasons)
     {
-        CheckCap(caps.MaxOpen, load.OpenLeads, "max open leads", add);
-        CheckCap(caps.PerHour, load.AssignedThisHour, "hourly cap", add);
-        CheckCap(caps.PerDay, load.AssignedToday, "daily cap", add);
-        CheckCap(caps.PerWeek, load.AssignedThisWeek, "weekly cap", add);
-        CheckCap(caps.PerMonth, load.AssignedThisMonth, "monthly cap", add);
+        CheckCap(caps.MaxOpen, load.OpenLeads, "max open leads", ref reasons);
+        CheckCap(caps.PerHour, load.AssignedThisHour, "hourly cap", ref reasons);
+        CheckCap(caps.PerDay, load.AssignedToday, "daily cap", ref reasons);
+        CheckCap(caps.PerWeek, load.AssignedThisWeek, "weekly cap", ref reasons);
+        CheckCap(caps.PerMonth, load.AssignedThisMonth, "monthly cap", ref reasons);
     }
 
-    private static void CheckCap(int? cap, int count, string name, Action<string> add)
+    private static void CheckCap(int? cap, int count, string name, ref List<string>? reasons)
     {
         if (cap is { } limit && count >= limit)
         {
-            add($"at {name} ({count}/{limit})");
+            (reasons ??= []).Add($"at {name} ({count}/{limit})");
         }
     }
 }

@@ -198,11 +198,11 @@ public static class Router
         // The ledger: each rep present or merely away is owed their share of this lead; reps at a cap or
         // filtered out by the strategy are not (they are not meant to get it).
         var owedSet = field.Reps.Where(r => field.Owed.Contains(r.Id)).ToList();
-        var shares = owedSet.Select(r => Math.Max(0, strategy.ShareOf(r, owedSet))).ToList();
-        var total = shares.Sum();
+        var shares = strategy.SharesOf(owedSet);
+        var total = shares?.Sum(s => Math.Max(0, s)) ?? owedSet.Count;
         for (var i = 0; i < owedSet.Count; i++)
         {
-            var share = total > 0 ? shares[i] / total : 1.0 / owedSet.Count;
+            var share = total > 0 ? Math.Max(0, shares?[i] ?? 1) / total : 1.0 / owedSet.Count;
             balances[owedSet[i].Id] = Math.Round(balances.GetValueOrDefault(owedSet[i].Id) - share, 9);
         }
 

@@ -22,8 +22,11 @@ public interface IRoutingStrategy
     /// </summary>
     Func<RepState, string?>? FilterFor(Lead lead, DateTimeOffset now) => null;
 
-    /// <summary>The rep's weight in the target share the fairness ledger measures against.</summary>
-    double ShareOf(RepState rep, IReadOnlyList<RepState> group) => 1;
+    /// <summary>
+    /// Each rep's weight in the target share the fairness ledger measures against, in the order of
+    /// <paramref name="group"/>; null means equal shares.
+    /// </summary>
+    IReadOnlyList<double>? SharesOf(IReadOnlyList<RepState> group) => null;
 
     /// <summary>The trailing window of outcomes this strategy reads from <see cref="RepLoad.History"/>, if any.</summary>
     TimeSpan? HistoryWindow => null;
@@ -81,9 +84,16 @@ public sealed record StrategyState(string? Pointer, IReadOnlyDictionary<string, 
             parts.Add("credits={" + string.Join(", ", Credits.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value}")) + "}");
         }
 
-        if (Balances.Count > 0)
+        if (Balances.Count is > 0 and <= 12)
         {
             parts.Add("balances={" + string.Join(", ", Balances.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value:+0.00;-0.00;0.00}")) + "}");
+        }
+        else if (Balances.Count > 12)
+        {
+            // Large teams: the extremes say whether the split is fair; GET /api/routing/state has every rep.
+            var low = Balances.MinBy(b => b.Value);
+            var high = Balances.MaxBy(b => b.Value);
+            parts.Add($"balances of {Balances.Count} reps from {low.Value:+0.00;-0.00;0.00} ({low.Key}) to {high.Value:+0.00;-0.00;0.00} ({high.Key})");
         }
 
         if (Absent.Count > 0)

@@ -25,7 +25,7 @@ public sealed class RandomWeightedStrategy(RandomWeightedOptions options) : IRou
 
     public string Name => StrategyName;
 
-    public double ShareOf(RepState rep, IReadOnlyList<RepState> group) => Math.Max(1, rep.Rep.Weight);
+    public IReadOnlyList<double> SharesOf(IReadOnlyList<RepState> group) => [.. group.Select(r => (double)Math.Max(1, r.Rep.Weight))];
 
     public StrategyPick Pick(StrategyInput input)
     {

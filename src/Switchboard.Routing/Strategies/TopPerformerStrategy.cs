@@ -72,7 +72,11 @@ public sealed class TopPerformerStrategy(TopPerformerOptions options) : IRouting
                 ? $"at the top-performer monthly cap ({rep.Load.AssignedThisMonth}/{Options.MonthlyCap})"
                 : null;
 
-    public double ShareOf(RepState rep, IReadOnlyList<RepState> group) => Rates(group)[rep.Id].Rate;
+    public IReadOnlyList<double> SharesOf(IReadOnlyList<RepState> group)
+    {
+        var rates = Rates(group);
+        return [.. group.Select(r => rates[r.Id].Rate)];
+    }
 
     public StrategyPick Pick(StrategyInput input)
     {
