@@ -10,25 +10,24 @@ using Switchboard.Work;
 namespace Switchboard.Api;
 
 /// <summary>
-/// A team as posted or merged by PATCH. <c>caps</c> limit what the team's rules assign per hour/day/week/month
-/// in the team's <c>timeZone</c>; <c>holidays</c> (yyyy-MM-dd) are days off for every member.
+/// A team as posted or merged by PATCH. <c>caps</c> limit what the members of the team receive together per
+/// hour/day/week/month (each member's own day), checked by rules that target the team; <c>holidays</c>
+/// (yyyy-MM-dd, in each member's time zone) are days off for every member.
 /// </summary>
 public sealed record TeamInput(
     string? Id,
     string? Name,
     string? ManagerRepId,
-    string? TimeZone = null,
     CapsInput? Caps = null,
     List<string>? Holidays = null)
 {
     public static TeamInput From(TeamRow t) => new(
-        t.Id, t.Name, t.ManagerRepId, t.TimeZone, new CapsInput(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), [.. t.Holidays]);
+        t.Id, t.Name, t.ManagerRepId, new CapsInput(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), [.. t.Holidays]);
 
     public void ApplyTo(TeamRow row)
     {
         row.Name = Name!.Trim();
         row.ManagerRepId = ManagerRepId;
-        row.TimeZone = TimeZone ?? "UTC";
         row.CapPerHour = Caps?.PerHour;
         row.CapPerDay = Caps?.PerDay;
         row.CapPerWeek = Caps?.PerWeek;
@@ -43,12 +42,11 @@ public sealed record TeamView(
     string? ManagerRepId,
     IReadOnlyList<string> MemberRepIds,
     DateTimeOffset CreatedAt,
-    string TimeZone,
     CapsInput Caps,
     IReadOnlyList<string> Holidays)
 {
     public static TeamView From(TeamRow t, IReadOnlyList<string> members) =>
-        new(t.Id, t.Name, t.ManagerRepId, members, t.CreatedAt, t.TimeZone, TeamInput.From(t).Caps!, t.Holidays);
+        new(t.Id, t.Name, t.ManagerRepId, members, t.CreatedAt, TeamInput.From(t).Caps!, t.Holidays);
 }
 
 /// <summary><c>/api/teams</c>.</summary>
@@ -203,11 +201,6 @@ public static class TeamsApi
         if (input.ManagerRepId is { } manager && !await db.Reps.AnyAsync(r => r.Id == manager, ct))
         {
             errors.Add("managerRepId", $"rep '{manager}' does not exist");
-        }
-
-        if (input.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZone, out _))
-        {
-            errors.Add("timeZone", $"'{input.TimeZone}' is not an IANA time zone (e.g. Europe/Berlin)");
         }
 
         if (input.Caps is { } caps)

@@ -19,9 +19,9 @@ public sealed class Holidays
         _byRegion = byRegion;
     }
 
-    public static async Task<Holidays> LoadAsync(SwitchboardDb db, CancellationToken ct)
+    public static async Task<Holidays> LoadAsync(SwitchboardDb db, IEnumerable<TeamRow> allTeams, CancellationToken ct)
     {
-        var teams = await db.Teams.AsNoTracking().Where(t => t.Holidays.Length > 0).Select(t => new { t.Id, t.Holidays }).ToListAsync(ct);
+        var teams = allTeams.Where(t => t.Holidays.Length > 0);
         var regions = await db.HolidayCalendars.AsNoTracking().ToListAsync(ct);
         return new Holidays(
             teams.ToDictionary(t => t.Id, t => Dates(t.Holidays, $"team '{t.Id}' holiday"), StringComparer.Ordinal),

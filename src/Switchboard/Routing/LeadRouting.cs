@@ -75,7 +75,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 lead.OwnerRepId = decision.RepId;
                 lead.PoolId = null;
                 lead.AssignedAt = now;
-                await CountAssignmentAsync(db, snapshot, snapshot.Reps.First(r => r.Id == decision.RepId), decision.TeamId, now, ct);
+                await CountAssignmentAsync(db, snapshot, snapshot.Reps.First(r => r.Id == decision.RepId), now, ct);
                 break;
             case DecisionKind.Pooled:
                 lead.Status = "pooled";
@@ -126,7 +126,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         return decision;
     }
 
-    private static async Task CountAssignmentAsync(SwitchboardDb db, Snapshot snapshot, RepState rep, string? teamId, DateTimeOffset now, CancellationToken ct)
+    private static async Task CountAssignmentAsync(SwitchboardDb db, Snapshot snapshot, RepState rep, DateTimeOffset now, CancellationToken ct)
     {
         var repId = rep.Id;
         await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
@@ -142,22 +142,6 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         {
             db.RepCounters.Add(new RepCounterRow { RepId = repId, Period = period, Count = 1 });
         }
-
-        if (teamId is not null && snapshot.TeamZones.TryGetValue(teamId, out var zone))
-        {
-            var teamPeriods = CapPeriods.For(zone, now).All.ToArray();
-            var known = teamPeriods.Where(p => snapshot.TeamCounters.Contains((teamId, p))).ToArray();
-            if (known.Length > 0)
-            {
-                await db.TeamCounters.Where(c => c.TeamId == teamId && known.Contains(c.Period))
-                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Count, c => c.Count + 1), ct);
-            }
-
-            foreach (var period in teamPeriods.Except(known))
-            {
-                db.TeamCounters.Add(new TeamCounterRow { TeamId = teamId, Period = period, Count = 1 });
-            }
-        }
     }
 
     /// <summary>What the engine needs for one decision, read in one go.</summary>
@@ -166,9 +150,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         List<RepState> Reps,
         Dictionary<string, StrategyState> States,
         HashSet<(string RepId, string Period)> Counters,
-        Dictionary<string, TeamState> Teams,
-        Dictionary<string, string> TeamZones,
-        HashSet<(string TeamId, string Period)> TeamCounters);
+        Dictionary<string, TeamState> Teams);
 
     private async Task<Snapshot?> LoadAsync(SwitchboardDb db, int? flowVersion, DateTimeOffset now, CancellationToken ct)
     {
@@ -178,28 +160,20 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
             return null;
         }
 
-        var (reps, counters) = await LoadRepsAsync(db, now, flow.HistoryWindows, ct);
+        var teamRows = await db.Teams.AsNoTracking().ToListAsync(ct);
+        var (reps, counters) = await LoadRepsAsync(db, now, flow.HistoryWindows, teamRows, ct);
         var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => ToState(s), ct);
 
-        var teamRows = await db.Teams.AsNoTracking().ToListAsync(ct);
-        var zones = teamRows.ToDictionary(t => t.Id, t => t.TimeZone, StringComparer.Ordinal);
+        // A team's load is what its members received, each in their own hour/day/week/month.
         var teams = new Dictionary<string, TeamState>(StringComparer.Ordinal);
-        // Every team's assignments are counted (so caps set mid-day start from the true count); only
-        // teams with caps are handed to the engine.
-        var periodsByTeam = teamRows.ToDictionary(t => t.Id, t => CapPeriods.For(t.TimeZone, now));
-        var teamKeys = periodsByTeam.Values.SelectMany(p => p.All).Distinct().ToArray();
-        var teamCounts = await db.TeamCounters.AsNoTracking().Where(c => teamKeys.Contains(c.Period))
-            .ToDictionaryAsync(c => (c.TeamId, c.Period), c => c.Count, ct);
-        var teamCounters = new HashSet<(string, string)>(teamCounts.Keys);
         foreach (var t in teamRows.Where(t => t.CapPerHour is not null || t.CapPerDay is not null || t.CapPerWeek is not null || t.CapPerMonth is not null))
         {
-            var p = periodsByTeam[t.Id];
-            int Count(string period) => teamCounts.TryGetValue((t.Id, period), out var n) ? n : 0;
-            teams[t.Id] = new TeamState(t.Id, new RepCaps(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth),
-                new RepLoad(0, Count(p.Hour), Count(p.Day), Count(p.Week), Count(p.Month)));
+            var members = reps.Where(r => r.Rep.TeamIds.Contains(t.Id)).Select(r => r.Load).ToList();
+            teams[t.Id] = new TeamState(t.Id, new RepCaps(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), new RepLoad(
+                0, members.Sum(m => m.AssignedThisHour), members.Sum(m => m.AssignedToday), members.Sum(m => m.AssignedThisWeek), members.Sum(m => m.AssignedThisMonth)));
         }
 
-        return new Snapshot(flow, reps, states, counters, teams, zones, teamCounters);
+        return new Snapshot(flow, reps, states, counters, teams);
     }
 
     /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
@@ -211,10 +185,10 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
 
     /// <summary>Every rep with their current load: open leads and assignments in their own hour/day/week/month.</summary>
     public static async Task<List<RepState>> LoadRepStatesAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
-        (await LoadRepsAsync(db, now, [], ct)).Reps;
+        (await LoadRepsAsync(db, now, [], await db.Teams.AsNoTracking().ToListAsync(ct), ct)).Reps;
 
     private static async Task<(List<RepState> Reps, HashSet<(string, string)> Counters)> LoadRepsAsync(
-        SwitchboardDb db, DateTimeOffset now, IReadOnlyList<TimeSpan> windows, CancellationToken ct)
+        SwitchboardDb db, DateTimeOffset now, IReadOnlyList<TimeSpan> windows, List<TeamRow> teams, CancellationToken ct)
     {
         var reps = await db.Reps.AsNoTracking().ToListAsync(ct);
         var open = await db.Leads
@@ -251,7 +225,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
             }
         }
 
-        var holidays = await Holidays.LoadAsync(db, ct);
+        var holidays = await Holidays.LoadAsync(db, teams, ct);
         int Count(string repId, string period) => counters.TryGetValue((repId, period), out var n) ? n : 0;
 
         List<RepState> states = [.. reps.Select(r =>

@@ -22,8 +22,10 @@ public sealed class TeamRow
     public required string Name { get; set; }
     public string? ManagerRepId { get; set; }
 
-    /// <summary>The zone the team's caps count days in, and its holidays are read in.</summary>
-    public string TimeZone { get; set; } = "UTC";
+    /// <summary>
+    /// Caps on what the team's members receive together per hour/day/week/month, each member's
+    /// assignments counted in their own time zone (the rep counters), so no separate team counter exists.
+    /// </summary>
     public int? CapPerHour { get; set; }
     public int? CapPerDay { get; set; }
     public int? CapPerWeek { get; set; }
@@ -167,14 +169,6 @@ public sealed class StrategyStateRow
 public sealed class RepCounterRow
 {
     public required string RepId { get; set; }
-    public required string Period { get; set; }
-    public int Count { get; set; }
-}
-
-/// <summary>Assignments through a team's rules per named period in the team's time zone (team caps).</summary>
-public sealed class TeamCounterRow
-{
-    public required string TeamId { get; set; }
     public required string Period { get; set; }
     public int Count { get; set; }
 }

@@ -24,7 +24,6 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<StrategyStateRow> StrategyStates => Set<StrategyStateRow>();
     public DbSet<RepCounterRow> RepCounters => Set<RepCounterRow>();
     public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
-    public DbSet<TeamCounterRow> TeamCounters => Set<TeamCounterRow>();
     public DbSet<HolidayCalendarRow> HolidayCalendars => Set<HolidayCalendarRow>();
 
     /// <summary>
@@ -95,11 +94,6 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.ToTable("rep_counters");
             e.HasKey(c => new { c.RepId, c.Period });
             e.HasIndex(c => c.Period);
-        });
-        modelBuilder.Entity<TeamCounterRow>(e =>
-        {
-            e.ToTable("team_counters");
-            e.HasKey(c => new { c.TeamId, c.Period });
         });
         modelBuilder.Entity<HolidayCalendarRow>(e =>
         {

@@ -173,7 +173,7 @@ public abstract class ScenarioTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task TeamCapAndRegionalHoliday_SkipWithTheirReasons()
     {
-        await Team("sdr", new { timeZone = "Europe/Berlin", caps = new { perDay = 2 } });
+        await Team("sdr", new { caps = new { perDay = 2 } });
         await Admin.PutAsJsonAsync("/api/holidays/DE-BY", new { name = "Bavaria", dates = new[] { "2026-11-23", "2026-12-25" } });
         await Rep("bavarian", new { holidayRegion = "DE-BY", timeZone = "Europe/Berlin" });
         await Rep("hamburger", new { timeZone = "Europe/Berlin" });

@@ -449,22 +449,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("strategy_states", (string)null);
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.TeamCounterRow", b =>
-                {
-                    b.Property<string>("TeamId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Period")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("integer");
-
-                    b.HasKey("TeamId", "Period");
-
-                    b.ToTable("team_counters", (string)null);
-                });
-
             modelBuilder.Entity("Switchboard.Storage.TeamRow", b =>
                 {
                     b.Property<string>("Id")
@@ -493,10 +477,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasColumnType("text");
 

@@ -439,22 +439,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("strategy_states", (string)null);
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.TeamCounterRow", b =>
-                {
-                    b.Property<string>("TeamId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Period")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("TeamId", "Period");
-
-                    b.ToTable("team_counters", (string)null);
-                });
-
             modelBuilder.Entity("Switchboard.Storage.TeamRow", b =>
                 {
                     b.Property<string>("Id")
@@ -483,10 +467,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasColumnType("TEXT");
 

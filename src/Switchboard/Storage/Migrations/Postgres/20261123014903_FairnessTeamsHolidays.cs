@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Switchboard.Storage.Migrations.Sqlite
+namespace Switchboard.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class FairnessTeamsHolidays : Migration
@@ -13,85 +14,65 @@ namespace Switchboard.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<int>(
                 name: "CapPerDay",
                 table: "teams",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CapPerHour",
                 table: "teams",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CapPerMonth",
                 table: "teams",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CapPerWeek",
                 table: "teams",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
-            migrationBuilder.AddColumn<string>(
+            migrationBuilder.AddColumn<string[]>(
                 name: "Holidays",
                 table: "teams",
-                type: "TEXT",
+                type: "text[]",
                 nullable: false,
-                defaultValue: "[]");
-
-            migrationBuilder.AddColumn<string>(
-                name: "TimeZone",
-                table: "teams",
-                type: "TEXT",
-                nullable: false,
-                defaultValue: "UTC");
+                defaultValue: new string[0]);
 
             migrationBuilder.AddColumn<string>(
                 name: "LedgerJson",
                 table: "strategy_states",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "{}");
 
             migrationBuilder.AddColumn<string>(
                 name: "HolidayRegion",
                 table: "reps",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "HeldSince",
                 table: "leads",
-                type: "INTEGER",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "holiday_calendars",
                 columns: table => new
                 {
-                    Region = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: true),
-                    Dates = table.Column<string>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Region = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: true),
+                    Dates = table.Column<string[]>(type: "text[]", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_holiday_calendars", x => x.Region);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "team_counters",
-                columns: table => new
-                {
-                    TeamId = table.Column<string>(type: "TEXT", nullable: false),
-                    Period = table.Column<string>(type: "TEXT", nullable: false),
-                    Count = table.Column<int>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_team_counters", x => new { x.TeamId, x.Period });
                 });
 
             migrationBuilder.CreateIndex(
@@ -111,9 +92,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "holiday_calendars");
 
-            migrationBuilder.DropTable(
-                name: "team_counters");
-
             migrationBuilder.DropIndex(
                 name: "IX_leads_CompanyDomain",
                 table: "leads");
@@ -140,10 +118,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "Holidays",
-                table: "teams");
-
-            migrationBuilder.DropColumn(
-                name: "TimeZone",
                 table: "teams");
 
             migrationBuilder.DropColumn(

@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Switchboard.Storage.Migrations.Postgres
+namespace Switchboard.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class FairnessTeamsHolidays : Migration
@@ -14,85 +13,65 @@ namespace Switchboard.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<int>(
                 name: "CapPerDay",
                 table: "teams",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CapPerHour",
                 table: "teams",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CapPerMonth",
                 table: "teams",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CapPerWeek",
                 table: "teams",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
-            migrationBuilder.AddColumn<string[]>(
+            migrationBuilder.AddColumn<string>(
                 name: "Holidays",
                 table: "teams",
-                type: "text[]",
+                type: "TEXT",
                 nullable: false,
-                defaultValue: new string[0]);
-
-            migrationBuilder.AddColumn<string>(
-                name: "TimeZone",
-                table: "teams",
-                type: "text",
-                nullable: false,
-                defaultValue: "UTC");
+                defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "LedgerJson",
                 table: "strategy_states",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "{}");
 
             migrationBuilder.AddColumn<string>(
                 name: "HolidayRegion",
                 table: "reps",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "HeldSince",
                 table: "leads",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "holiday_calendars",
                 columns: table => new
                 {
-                    Region = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: true),
-                    Dates = table.Column<string[]>(type: "text[]", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Region = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: true),
+                    Dates = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_holiday_calendars", x => x.Region);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "team_counters",
-                columns: table => new
-                {
-                    TeamId = table.Column<string>(type: "text", nullable: false),
-                    Period = table.Column<string>(type: "text", nullable: false),
-                    Count = table.Column<int>(type: "integer", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_team_counters", x => new { x.TeamId, x.Period });
                 });
 
             migrationBuilder.CreateIndex(
@@ -112,9 +91,6 @@ namespace Switchboard.Storage.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "holiday_calendars");
 
-            migrationBuilder.DropTable(
-                name: "team_counters");
-
             migrationBuilder.DropIndex(
                 name: "IX_leads_CompanyDomain",
                 table: "leads");
@@ -141,10 +117,6 @@ namespace Switchboard.Storage.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "Holidays",
-                table: "teams");
-
-            migrationBuilder.DropColumn(
-                name: "TimeZone",
                 table: "teams");
 
             migrationBuilder.DropColumn(
