@@ -80,4 +80,19 @@ public class LoadBalancedTests
             Assert.True(counts.Max() - (counts.Count < repCount ? 0 : counts.Min()) <= 1);
         }, iter: 200);
     }
+
+    [Fact]
+    public void Pick_LoadAssignedInWindow_CountsTheWindowNotOpenLeads()
+    {
+        var day = TimeSpan.FromHours(24);
+        RepLoad Load(int open, int lastDay) => new(OpenLeads: open, History: new Dictionary<TimeSpan, RepHistory> { [day] = new(lastDay, 0, 0, 0) });
+        var reps = new List<RepState> { Build.Rep("a", load: Load(1, 9)), Build.Rep("b", load: Load(30, 2)) };
+        var flow = Build.Flow(LoadBalancedStrategy.StrategyName, options: new() { ["load"] = "assigned", ["window"] = "24h" });
+
+        var decision = Router.Route(Build.Lead(), flow, reps, new Dictionary<string, StrategyState>(), Build.Now).Decision;
+
+        Assert.Equal("b", decision.RepId);
+        Assert.Contains("the fewest leads assigned in the last 24h (2)", decision.Explanation, StringComparison.Ordinal);
+        Assert.Equal([day], flow.HistoryWindows);
+    }
 }

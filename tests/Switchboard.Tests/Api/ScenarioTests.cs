@@ -245,6 +245,45 @@ public abstract class ScenarioTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal("rotation", gmail2["decision"]!["rule"].Str()); // free-mail domains say nothing about the company
         Assert.NotEqual(gmail["ownerRepId"].Str(), gmail2["ownerRepId"].Str());
     }
+
+    [Fact]
+    public async Task LoadOverATrailingWindowAndTopPerformer_CountHistoryFromTheDatabase()
+    {
+        await Team("sdr");
+        await Rep("a");
+        await Rep("b");
+        await Admin.PutFlow("""
+            rules:
+              - name: vip
+                when: score >= 90
+                assign: { to: { team: sdr }, strategy: top-performer, options: { window: 30d, minSample: 1, monthlyCap: 4 } }
+              - name: main
+                assign: { to: { team: sdr }, strategy: load-balanced, options: { load: assigned, window: 1h } }
+            fallback: { pool: unassigned }
+            """);
+
+        // a gets 3 leads now; an hour and a minute later they fall out of the window, so a is as fresh as b.
+        var early = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            early.Add((await Lead())["ownerRepId"].Str());
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(61));
+        var later = await Lead();
+        var vip = new List<JsonObject>();
+        for (var i = 0; i < 4; i++)
+        {
+            vip.Add(await Lead(new { score = 95 }));
+        }
+
+        Assert.Equal(2, early.Count(o => o == "a"));
+        Assert.Contains("the fewest leads assigned in the last 1h (0)", later["decision"]!["explanation"].Str(), StringComparison.Ordinal);
+        Assert.Contains("top-performer: ", vip[0]["decision"]!["explanation"].Str(), StringComparison.Ordinal);
+        // The monthly cap (4) counts every lead a rep got this month: 5 before + 3 VIP fill both reps.
+        Assert.Equal(["assigned", "assigned", "assigned", "held"], vip.Select(v => v["status"].Str()));
+        Assert.Contains("at the top-performer monthly cap (4/4)", vip[3]["decision"]!["held"]!["reason"].Str(), StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteScenarioTests() : ScenarioTests(new SqliteDatabase());
