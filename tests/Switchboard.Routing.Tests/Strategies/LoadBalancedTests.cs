@@ -92,7 +92,7 @@ public class LoadBalancedTests
         var decision = Router.Route(Build.Lead(), flow, reps, new Dictionary<string, StrategyState>(), Build.Now).Decision;
 
         Assert.Equal("b", decision.RepId);
-        Assert.Contains("the fewest leads assigned in the last 24h (2)", decision.Explanation, StringComparison.Ordinal);
+        Assert.Contains("the fewest leads assigned in the last 1d (2)", decision.Explanation, StringComparison.Ordinal);
         Assert.Equal([day], flow.HistoryWindows);
     }
 }
