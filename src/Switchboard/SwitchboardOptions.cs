@@ -1,3 +1,5 @@
+using Switchboard.Intake;
+
 namespace Switchboard;
 
 /// <summary>
@@ -24,9 +26,18 @@ public sealed class SwitchboardOptions
     /// <summary>Seconds between retries of held leads (they are also retried when reps or the flow change). The default value is 30.</summary>
     public int HeldRetrySeconds { get; set; } = 30;
 
+    /// <summary>
+    /// When a new lead is the same person as an existing one: <c>DEDUPE_BY_EMAIL</c>, <c>DEDUPE_BY_PHONE</c>,
+    /// <c>DEDUPE_BY_NAME_AT_COMPANY</c> (true/false) and <c>DEDUPE_NAME_THRESHOLD</c> (Jaro-Winkler, 0-1).
+    /// The default values match on all three with a threshold of 0.92.
+    /// </summary>
+    public DedupeRules Dedupe { get; set; } = DedupeRules.Default;
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
+
+    private static bool Flag(string? value, bool fallback) => bool.TryParse(value, out var b) ? b : fallback;
 
     public static SwitchboardOptions From(IConfiguration config)
     {
@@ -36,6 +47,11 @@ public sealed class SwitchboardOptions
         o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
         o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
         o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;
+        o.Dedupe = new DedupeRules(
+            Flag(config["DEDUPE_BY_EMAIL"], true),
+            Flag(config["DEDUPE_BY_PHONE"], true),
+            Flag(config["DEDUPE_BY_NAME_AT_COMPANY"], true),
+            double.TryParse(config["DEDUPE_NAME_THRESHOLD"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && t is > 0 and <= 1 ? t : 0.92);
         return o;
     }
 }

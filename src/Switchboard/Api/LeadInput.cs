@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Switchboard.Intake;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
 
@@ -44,7 +45,7 @@ public sealed partial record LeadInput
         Text(errors, "postalCode", PostalCode);
         Text(errors, "language", Language);
         Text(errors, "productInterest", ProductInterest);
-        if (Email is not null && (Email.Length > MaxText || !EmailShape().IsMatch(Email.Trim())))
+        if (Email is not null && (Email.Length > MaxText || Normalize.Email(Email) is not { } email || !EmailShape().IsMatch(email)))
         {
             errors.Add("email", "not an email address (expected name@domain)");
         }
@@ -107,35 +108,43 @@ public sealed partial record LeadInput
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailShape();
 
-    public LeadRow ToRow(string id, string? createdByKeyId, DateTimeOffset now) => new()
+    /// <summary>The lead as stored: every field normalized (Switchboard.Intake), so duplicates and accounts can be found.</summary>
+    public LeadRow ToRow(string id, string? createdByKeyId, DateTimeOffset now)
     {
-        Id = id,
-        ExternalId = Clean(ExternalId),
-        Source = Clean(Source),
-        FirstName = Clean(FirstName),
-        LastName = Clean(LastName),
-        Email = Clean(Email),
-        Phone = Clean(Phone),
-        Title = Clean(Title),
-        CompanyName = Clean(Company?.Name),
-        CompanyDomain = Clean(Company?.Domain),
-        CompanyEmployees = Company?.Employees,
-        CompanyIndustry = Clean(Company?.Industry),
-        CompanyAnnualRevenue = Company?.AnnualRevenue,
-        Country = Clean(Country),
-        Region = Clean(Region),
-        City = Clean(City),
-        PostalCode = Clean(PostalCode),
-        Language = Clean(Language),
-        ProductInterest = Clean(ProductInterest),
-        Value = Value,
-        Score = Score,
-        AttributesJson = Attributes is { Count: > 0 } ? JsonSerializer.Serialize(Attributes, Json.Options) : null,
-        Status = "new",
-        CreatedByKeyId = createdByKeyId,
-        CreatedAt = now,
-        UpdatedAt = now,
-    };
+        var country = Normalize.Country(Country);
+        var email = Normalize.Email(Email);
+        var companyName = Normalize.Text(Company?.Name);
+        return new LeadRow
+        {
+            Id = id,
+            ExternalId = Clean(ExternalId),
+            Source = Clean(Source),
+            FirstName = Normalize.PersonName(FirstName),
+            LastName = Normalize.PersonName(LastName),
+            Email = email,
+            Phone = Normalize.Phone(Phone, country is { Length: 2 } ? country : null),
+            Title = Normalize.Text(Title),
+            CompanyName = companyName,
+            CompanyKey = Normalize.CompanyKey(companyName),
+            CompanyDomain = Normalize.Domain(Company?.Domain) ?? Normalize.CompanyDomainFromEmail(email),
+            CompanyEmployees = Company?.Employees,
+            CompanyIndustry = Normalize.Text(Company?.Industry),
+            CompanyAnnualRevenue = Company?.AnnualRevenue,
+            Country = country,
+            Region = Normalize.Text(Region),
+            City = Normalize.Text(City),
+            PostalCode = Normalize.Text(PostalCode),
+            Language = Normalize.Text(Language)?.ToLowerInvariant(),
+            ProductInterest = Normalize.Text(ProductInterest),
+            Value = Value,
+            Score = Score,
+            AttributesJson = Attributes is { Count: > 0 } ? JsonSerializer.Serialize(Attributes, Json.Options) : null,
+            Status = "new",
+            CreatedByKeyId = createdByKeyId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

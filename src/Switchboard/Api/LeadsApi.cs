@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
+using Switchboard.Capture;
 using Switchboard.Routing;
 using Switchboard.Storage;
 
@@ -37,7 +38,7 @@ public static class LeadsApi
     /// and a retried request never makes a second lead.
     /// </summary>
     public static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateLead(
-        HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
+        HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, SwitchboardOptions options, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var body = await ReadBodyAsync(request, ct);
@@ -86,6 +87,54 @@ public static class LeadsApi
 
         var now = time.GetUtcNow();
         var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), caller.KeyId, now);
+        string json;
+        int status;
+        if (await LeadDuplicates.FindAsync(db, lead, options.Dedupe, ct) is { } match)
+        {
+            // The same person again: the original keeps its owner and gains what it lacked.
+            var original = await db.Leads.FirstAsync(l => l.Id == match.ExistingId, ct);
+            var filled = LeadDuplicates.MergeInto(original, lead);
+            original.UpdatedAt = now;
+            db.LeadEvents.Add(new LeadEventRow
+            {
+                LeadId = original.Id,
+                Type = "merged",
+                At = now,
+                Actor = caller.KeyName,
+                Note = $"captured again through the API{(lead.Source is null ? "" : $" (source: {lead.Source})")}: {match.Reason}; " +
+                       (filled.Count == 0 ? "nothing new" : "filled " + string.Join(", ", filled)),
+            });
+            var latest = await db.Decisions.AsNoTracking().Where(d => d.LeadId == original.Id).OrderByDescending(d => d.Id).Select(d => d.TraceJson).FirstOrDefaultAsync(ct);
+            json = JsonSerializer.Serialize(new LeadCreated(original.Id, original.Status, original.OwnerRepId, original.PoolId, true,
+                latest is null ? null : JsonSerializer.Deserialize<DecisionView>(latest, Json.Options)), Json.Options);
+            status = StatusCodes.Status200OK;
+        }
+        else
+        {
+            (json, status) = (await CreateAsync(db, routing, caller, lead, now, ct), StatusCodes.Status201Created);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyKeys.Add(new IdempotencyRow
+            {
+                ApiKeyId = caller.KeyId,
+                Key = idempotencyKey,
+                RequestHash = requestHash,
+                StatusCode = status,
+                ResponseJson = json,
+                At = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Replay(http, status, json);
+    }
+
+    /// <summary>A new lead: stored, on the timeline, routed. Returns the 201 body.</summary>
+    private static async Task<string> CreateAsync(SwitchboardDb db, LeadRouting routing, Caller caller, LeadRow lead, DateTimeOffset now, CancellationToken ct)
+    {
         db.Leads.Add(lead);
         db.LeadEvents.Add(new LeadEventRow
         {
@@ -98,23 +147,7 @@ public static class LeadsApi
 
         var decision = (await routing.RouteAsync(db, lead, "system", now, ct))!;
         var created = new LeadCreated(lead.Id, lead.Status, lead.OwnerRepId, lead.PoolId, false, DecisionView.From(decision));
-        var json = JsonSerializer.Serialize(created, Json.Options);
-        if (idempotencyKey is not null)
-        {
-            db.IdempotencyKeys.Add(new IdempotencyRow
-            {
-                ApiKeyId = caller.KeyId,
-                Key = idempotencyKey,
-                RequestHash = requestHash,
-                StatusCode = StatusCodes.Status201Created,
-                ResponseJson = json,
-                At = now,
-            });
-        }
-
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return Replay(http, StatusCodes.Status201Created, json);
+        return JsonSerializer.Serialize(created, Json.Options);
     }
 
     public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> GetLead(string id, HttpContext http, SwitchboardDb db, CancellationToken ct)

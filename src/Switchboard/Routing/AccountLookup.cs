@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Intake;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
 
@@ -7,17 +8,10 @@ namespace Switchboard.Routing;
 /// <summary>
 /// Finds who already works a lead's company: the owner of the most recent earlier lead with the same
 /// company domain (or email domain, unless it is a free-mail provider), else the same company name.
+/// Stored leads are normalized (LeadInput.ToRow), so plain equality finds them.
 /// </summary>
 public static class AccountLookup
 {
-    /// <summary>Providers whose domain says nothing about the company.</summary>
-    private static readonly HashSet<string> FreeMail = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "hotmail.com", "outlook.com", "live.com", "msn.com",
-        "icloud.com", "me.com", "aol.com", "gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com", "mail.ru",
-        "yandex.ru", "qq.com", "163.com", "t-online.de", "orange.fr", "free.fr", "libero.it", "zoho.com",
-    };
-
     public static async Task<AccountMatch?> FindAsync(SwitchboardDb db, LeadRow lead, CancellationToken ct)
     {
         var earlier = db.Leads.AsNoTracking().Where(l => l.Id != lead.Id && l.OwnerRepId != null);
@@ -55,15 +49,5 @@ public static class AccountLookup
         return null;
     }
 
-    private static string? Domain(LeadRow lead)
-    {
-        if (lead.CompanyDomain is { Length: > 0 } domain)
-        {
-            return domain.Trim().ToLowerInvariant();
-        }
-
-        var at = lead.Email?.LastIndexOf('@') ?? -1;
-        var fromEmail = at >= 0 ? lead.Email![(at + 1)..].Trim().ToLowerInvariant() : null;
-        return fromEmail is { Length: > 0 } && !FreeMail.Contains(fromEmail) ? fromEmail : null;
-    }
+    private static string? Domain(LeadRow lead) => lead.CompanyDomain ?? Normalize.CompanyDomainFromEmail(lead.Email);
 }

@@ -99,6 +99,9 @@ public sealed class LeadRow
     public string? Title { get; set; }
     public string? CompanyName { get; set; }
     public string? CompanyDomain { get; set; }
+
+    /// <summary>The company name reduced for matching (lower case, no legal form): see Normalize.CompanyKey.</summary>
+    public string? CompanyKey { get; set; }
     public int? CompanyEmployees { get; set; }
     public string? CompanyIndustry { get; set; }
     public decimal? CompanyAnnualRevenue { get; set; }

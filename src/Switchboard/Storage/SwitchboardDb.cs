@@ -70,6 +70,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.CreatedByKeyId);
             e.HasIndex(l => l.Email);
             e.HasIndex(l => l.CompanyDomain);
+            e.HasIndex(l => l.CompanyKey);
+            e.HasIndex(l => l.Phone);
             e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
         });
         modelBuilder.Entity<DecisionRow>(e =>

@@ -236,6 +236,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("CompanyIndustry")
                         .HasColumnType("text");
 
+                    b.Property<string>("CompanyKey")
+                        .HasColumnType("text");
+
                     b.Property<string>("CompanyName")
                         .HasColumnType("text");
 
@@ -308,9 +311,13 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("CompanyDomain");
 
+                    b.HasIndex("CompanyKey");
+
                     b.HasIndex("CreatedByKeyId");
 
                     b.HasIndex("Email");
+
+                    b.HasIndex("Phone");
 
                     b.HasIndex("PoolId");
 

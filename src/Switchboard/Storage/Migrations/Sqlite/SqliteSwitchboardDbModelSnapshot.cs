@@ -226,6 +226,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("CompanyIndustry")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CompanyKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CompanyName")
                         .HasColumnType("TEXT");
 
@@ -298,9 +301,13 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("CompanyDomain");
 
+                    b.HasIndex("CompanyKey");
+
                     b.HasIndex("CreatedByKeyId");
 
                     b.HasIndex("Email");
+
+                    b.HasIndex("Phone");
 
                     b.HasIndex("PoolId");
 
