@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Switchboard.Api;
 using Switchboard.Auth;
+using Switchboard.Capture;
 using Switchboard.Routing;
 using Switchboard.Storage;
 using Switchboard.Work;
@@ -36,6 +37,8 @@ public static class SwitchboardApp
         builder.Services.AddSwitchboardAuth();
         builder.Services.AddSingleton<FlowStore>();
         builder.Services.AddSingleton<LeadRouting>();
+        builder.Services.AddSingleton<IntakeRulesStore>();
+        builder.Services.AddSingleton<LeadCapture>();
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
         builder.Services.AddProblemDetails();
@@ -59,6 +62,7 @@ public static class SwitchboardApp
         api.MapRoutingApi();
         api.MapLeadsApi();
         api.MapHolidaysApi();
+        api.MapIntakeApi();
 
         await StorageExtensions.MigrateAsync(app.Services);
         await ApiKeySecrets.EnsureAdminKeyAsync(app.Services, options, app.Services.GetRequiredService<TimeProvider>(), console ?? Console.Out);

@@ -76,7 +76,10 @@ public sealed record LeadView(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? AssignedAt,
     DecisionView? Decision,
-    IReadOnlyList<TimelineEntry>? Timeline)
+    IReadOnlyList<TimelineEntry>? Timeline,
+    string? Grade = null,
+    IReadOnlyList<string>? ScoreReasons = null,
+    string? DisqualifiedReason = null)
 {
     public static LeadView From(LeadRow l, DecisionView? decision, IReadOnlyList<TimelineEntry>? timeline) => new(
         l.Id, l.ExternalId, l.Source, l.FirstName, l.LastName, l.Email, l.Phone, l.Title,
@@ -85,7 +88,10 @@ public sealed record LeadView(
             : new CompanyView(l.CompanyName, l.CompanyDomain, l.CompanyEmployees, l.CompanyIndustry, l.CompanyAnnualRevenue),
         l.Country, l.Region, l.City, l.PostalCode, l.Language, l.ProductInterest, l.Value, l.Score,
         l.AttributesJson is null ? null : JsonSerializer.Deserialize<JsonElement>(l.AttributesJson),
-        l.Status, l.OwnerRepId, l.PoolId, l.CreatedAt, l.UpdatedAt, l.AssignedAt, decision, timeline);
+        l.Status, l.OwnerRepId, l.PoolId, l.CreatedAt, l.UpdatedAt, l.AssignedAt, decision, timeline,
+        l.Grade,
+        l.ScoreReasonsJson is null ? null : JsonSerializer.Deserialize<List<string>>(l.ScoreReasonsJson),
+        l.DisqualifiedReason);
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

@@ -38,7 +38,7 @@ public static class LeadsApi
     /// and a retried request never makes a second lead.
     /// </summary>
     public static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateLead(
-        HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, SwitchboardOptions options, TimeProvider time, CancellationToken ct)
+        HttpRequest request, HttpContext http, SwitchboardDb db, LeadCapture capture, SwitchboardOptions options, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var body = await ReadBodyAsync(request, ct);
@@ -111,7 +111,9 @@ public static class LeadsApi
         }
         else
         {
-            (json, status) = (await CreateAsync(db, routing, caller, lead, now, ct), StatusCodes.Status201Created);
+            var decision = await capture.CaptureAsync(db, lead, caller.KeyName, "through the API", now, ct);
+            var created = new LeadCreated(lead.Id, lead.Status, lead.OwnerRepId, lead.PoolId, false, decision is null ? null : DecisionView.From(decision));
+            (json, status) = (JsonSerializer.Serialize(created, Json.Options), StatusCodes.Status201Created);
         }
 
         if (idempotencyKey is not null)
@@ -130,24 +132,6 @@ public static class LeadsApi
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Replay(http, status, json);
-    }
-
-    /// <summary>A new lead: stored, on the timeline, routed. Returns the 201 body.</summary>
-    private static async Task<string> CreateAsync(SwitchboardDb db, LeadRouting routing, Caller caller, LeadRow lead, DateTimeOffset now, CancellationToken ct)
-    {
-        db.Leads.Add(lead);
-        db.LeadEvents.Add(new LeadEventRow
-        {
-            LeadId = lead.Id,
-            Type = "created",
-            At = now,
-            Actor = caller.KeyName,
-            Note = lead.Source is null ? "captured through the API" : $"captured through the API (source: {lead.Source})",
-        });
-
-        var decision = (await routing.RouteAsync(db, lead, "system", now, ct))!;
-        var created = new LeadCreated(lead.Id, lead.Status, lead.OwnerRepId, lead.PoolId, false, DecisionView.From(decision));
-        return JsonSerializer.Serialize(created, Json.Options);
     }
 
     public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> GetLead(string id, HttpContext http, SwitchboardDb db, CancellationToken ct)

@@ -7,7 +7,7 @@ using YamlDotNet.Serialization.NamingConventions;
 
 namespace Switchboard.Routing;
 
-/// <summary>Reads flow documents written in YAML or JSON into the engine's <see cref="FlowDocument"/>.</summary>
+/// <summary>Reads documents written in YAML or JSON (flows, intake rules) into their document classes.</summary>
 public static class FlowDocuments
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
@@ -34,19 +34,22 @@ public static class FlowDocuments
         return text.TrimStart().StartsWith('{') ? "json" : "yaml";
     }
 
-    public static (FlowDocument? Document, FlowError? Error) Parse(string text, string format)
+    public static (FlowDocument? Document, FlowError? Error) Parse(string text, string format) => Parse<FlowDocument>(text, format);
+
+    public static (T? Document, FlowError? Error) Parse<T>(string text, string format)
+        where T : class
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return (null, new FlowError("document", "the flow document is empty"));
+            return (null, new FlowError("document", "the document is empty"));
         }
 
         if (format == "json")
         {
             try
             {
-                var doc = JsonSerializer.Deserialize<FlowDocument>(text, Json.Options);
-                return doc is null ? (null, new FlowError("document", "the flow document is empty")) : (doc, null);
+                var doc = JsonSerializer.Deserialize<T>(text, Json.Options);
+                return doc is null ? (null, new FlowError("document", "the document is empty")) : (doc, null);
             }
             catch (JsonException e)
             {
@@ -56,8 +59,8 @@ public static class FlowDocuments
 
         try
         {
-            var doc = Yaml.Deserialize<FlowDocument?>(text);
-            return doc is null ? (null, new FlowError("document", "the flow document is empty")) : (doc, null);
+            var doc = Yaml.Deserialize<T?>(text);
+            return doc is null ? (null, new FlowError("document", "the document is empty")) : (doc, null);
         }
         catch (YamlException e)
         {

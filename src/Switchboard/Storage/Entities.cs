@@ -76,6 +76,16 @@ public sealed class RepRow
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
+/// <summary>A version of the intake rules (disqualification, scoring, MQL), kept as written, like flows.</summary>
+public sealed class IntakeRulesRow
+{
+    public int Version { get; set; }
+    public required string Document { get; set; }
+    public required string Format { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? CreatedByKeyId { get; set; }
+}
+
 public sealed class FlowVersionRow
 {
     public int Version { get; set; }
@@ -113,6 +123,13 @@ public sealed class LeadRow
     public string? ProductInterest { get; set; }
     public decimal? Value { get; set; }
     public int? Score { get; set; }
+
+    /// <summary>The fit grade from the intake rules' scoring (A, B, ...), with the reasons for the score as JSON.</summary>
+    public string? Grade { get; set; }
+    public string? ScoreReasonsJson { get; set; }
+
+    /// <summary>Why intake disqualified the lead; null unless its status is disqualified.</summary>
+    public string? DisqualifiedReason { get; set; }
 
     /// <summary>JSON object of custom attributes (scalar values).</summary>
     public string? AttributesJson { get; set; }

@@ -25,6 +25,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<RepCounterRow> RepCounters => Set<RepCounterRow>();
     public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
     public DbSet<HolidayCalendarRow> HolidayCalendars => Set<HolidayCalendarRow>();
+    public DbSet<IntakeRulesRow> IntakeRules => Set<IntakeRulesRow>();
 
     /// <summary>
     /// Starts the transaction that every routing write runs in, holding the routing lock: SQLite's
@@ -96,6 +97,12 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.ToTable("rep_counters");
             e.HasKey(c => new { c.RepId, c.Period });
             e.HasIndex(c => c.Period);
+        });
+        modelBuilder.Entity<IntakeRulesRow>(e =>
+        {
+            e.ToTable("intake_rules");
+            e.HasKey(f => f.Version);
+            e.Property(f => f.Version).ValueGeneratedNever();
         });
         modelBuilder.Entity<HolidayCalendarRow>(e =>
         {

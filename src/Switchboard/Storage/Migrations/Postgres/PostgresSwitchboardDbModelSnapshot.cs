@@ -174,6 +174,30 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.IntakeRulesRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByKeyId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("intake_rules", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.LeadEventRow", b =>
                 {
                     b.Property<long>("Id")
@@ -251,6 +275,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("CreatedByKeyId")
                         .HasColumnType("text");
 
+                    b.Property<string>("DisqualifiedReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("Email")
                         .HasColumnType("text");
 
@@ -258,6 +285,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("FirstName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Grade")
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("HeldSince")
@@ -289,6 +319,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<int?>("Score")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ScoreReasonsJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("Source")
                         .HasColumnType("text");

@@ -166,6 +166,30 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.IntakeRulesRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("intake_rules", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.LeadEventRow", b =>
                 {
                     b.Property<long>("Id")
@@ -241,6 +265,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("CreatedByKeyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DisqualifiedReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Email")
                         .HasColumnType("TEXT");
 
@@ -248,6 +275,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FirstName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Grade")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("HeldSince")
@@ -279,6 +309,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<int?>("Score")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScoreReasonsJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
                         .HasColumnType("TEXT");

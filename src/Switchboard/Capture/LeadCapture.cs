@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Switchboard.Api;
+using Switchboard.Intake;
+using Switchboard.Routing;
+using Switchboard.Storage;
+
+namespace Switchboard.Capture;
+
+/// <summary>
+/// What happens to a new lead, whatever channel it came through: stored, screened by the intake rules
+/// (disqualified leads are kept and never routed; scored leads below the MQL threshold go to nurture),
+/// then routed. The caller holds the routing transaction and saves.
+/// </summary>
+public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRules)
+{
+    /// <returns>The decision when the lead was routed (or sent to nurture), null when it was disqualified.</returns>
+    public async Task<RoutingDecision?> CaptureAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
+    {
+        db.Leads.Add(lead);
+        db.LeadEvents.Add(new LeadEventRow
+        {
+            LeadId = lead.Id,
+            Type = "created",
+            At = now,
+            Actor = actor,
+            Note = lead.Source is null ? $"captured {how}" : $"captured {how} (source: {lead.Source})",
+        });
+
+        var rules = await intakeRules.CurrentAsync(db, ct);
+        var q = rules.Qualify(lead.ToEngineLead());
+        if (q.DisqualifiedReason is { } why)
+        {
+            lead.Status = "disqualified";
+            lead.DisqualifiedReason = why;
+            db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "disqualified", At = now, Actor = "system", Note = $"{why} (intake rules v{rules.Version})" });
+            return null;
+        }
+
+        if (q.Score is { } score)
+        {
+            lead.Score = score;
+            lead.Grade = q.Grade;
+            lead.ScoreReasonsJson = JsonSerializer.Serialize(q.Reasons, Json.Options);
+            db.LeadEvents.Add(new LeadEventRow
+            {
+                LeadId = lead.Id,
+                Type = "scored",
+                At = now,
+                Actor = "system",
+                Note = $"score {score}{(q.Grade is null ? "" : $", grade {q.Grade}")} (intake rules v{rules.Version}): " +
+                       (q.Reasons.Count == 0 ? "no rule matched" : string.Join("; ", q.Reasons)),
+            });
+        }
+
+        if (q is { Mql: false, NurturePool: { } pool })
+        {
+            var explanation = $"{rules.DescribeMql(lead.Score ?? 0)}: sent to pool '{pool}' to nurture instead of routing";
+            var decision = new RoutingDecision
+            {
+                Kind = DecisionKind.Pooled,
+                FlowVersion = 0,
+                Rule = "mql",
+                PoolId = pool,
+                Rules = [],
+                Candidates = [],
+                Explanation = explanation,
+            };
+            db.Decisions.Add(new DecisionRow
+            {
+                LeadId = lead.Id,
+                Kind = "pooled",
+                Rule = "mql",
+                PoolId = pool,
+                TraceJson = JsonSerializer.Serialize(DecisionView.From(decision), Json.Options),
+                At = now,
+            });
+            lead.Status = "pooled";
+            lead.PoolId = pool;
+            db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "pooled", At = now, Actor = "system", Note = explanation });
+            return decision;
+        }
+
+        return await routing.RouteAsync(db, lead, "system", now, ct);
+    }
+}
