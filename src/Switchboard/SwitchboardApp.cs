@@ -63,6 +63,7 @@ public static class SwitchboardApp
         api.MapLeadsApi();
         api.MapHolidaysApi();
         api.MapIntakeApi();
+        app.MapFormsApi(api);
 
         await StorageExtensions.MigrateAsync(app.Services);
         await ApiKeySecrets.EnsureAdminKeyAsync(app.Services, options, app.Services.GetRequiredService<TimeProvider>(), console ?? Console.Out);

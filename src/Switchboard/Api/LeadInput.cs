@@ -12,6 +12,10 @@ public sealed partial record LeadInput
 {
     public string? ExternalId { get; init; }
     public string? Source { get; init; }
+
+    /// <summary>The campaign the lead came from; defaults to <c>utm.campaign</c>.</summary>
+    public string? Campaign { get; init; }
+    public UtmInput? Utm { get; init; }
     public string? FirstName { get; init; }
     public string? LastName { get; init; }
     public string? Email { get; init; }
@@ -35,6 +39,12 @@ public sealed partial record LeadInput
     {
         Text(errors, "externalId", ExternalId);
         Text(errors, "source", Source);
+        Text(errors, "campaign", Campaign);
+        Text(errors, "utm.source", Utm?.Source);
+        Text(errors, "utm.medium", Utm?.Medium);
+        Text(errors, "utm.campaign", Utm?.Campaign);
+        Text(errors, "utm.term", Utm?.Term);
+        Text(errors, "utm.content", Utm?.Content);
         Text(errors, "firstName", FirstName);
         Text(errors, "lastName", LastName);
         Text(errors, "title", Title);
@@ -109,7 +119,7 @@ public sealed partial record LeadInput
     private static partial Regex EmailShape();
 
     /// <summary>The lead as stored: every field normalized (Switchboard.Intake), so duplicates and accounts can be found.</summary>
-    public LeadRow ToRow(string id, string? createdByKeyId, DateTimeOffset now)
+    public LeadRow ToRow(string id, string? createdByKeyId, DateTimeOffset now, string channel = "api")
     {
         var country = Normalize.Country(Country);
         var email = Normalize.Email(Email);
@@ -119,6 +129,13 @@ public sealed partial record LeadInput
             Id = id,
             ExternalId = Clean(ExternalId),
             Source = Clean(Source),
+            Channel = channel,
+            Campaign = Normalize.Text(Campaign) ?? Normalize.Text(Utm?.Campaign),
+            UtmSource = Normalize.Text(Utm?.Source),
+            UtmMedium = Normalize.Text(Utm?.Medium),
+            UtmCampaign = Normalize.Text(Utm?.Campaign),
+            UtmTerm = Normalize.Text(Utm?.Term),
+            UtmContent = Normalize.Text(Utm?.Content),
             FirstName = Normalize.PersonName(FirstName),
             LastName = Normalize.PersonName(LastName),
             Email = email,
@@ -148,6 +165,9 @@ public sealed partial record LeadInput
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
+
+/// <summary>UTM parameters as the ad or link carried them.</summary>
+public sealed record UtmInput(string? Source = null, string? Medium = null, string? Campaign = null, string? Term = null, string? Content = null);
 
 public sealed record CompanyInput
 {

@@ -79,7 +79,10 @@ public sealed record LeadView(
     IReadOnlyList<TimelineEntry>? Timeline,
     string? Grade = null,
     IReadOnlyList<string>? ScoreReasons = null,
-    string? DisqualifiedReason = null)
+    string? DisqualifiedReason = null,
+    string? Channel = null,
+    string? Campaign = null,
+    UtmInput? Utm = null)
 {
     public static LeadView From(LeadRow l, DecisionView? decision, IReadOnlyList<TimelineEntry>? timeline) => new(
         l.Id, l.ExternalId, l.Source, l.FirstName, l.LastName, l.Email, l.Phone, l.Title,
@@ -91,7 +94,12 @@ public sealed record LeadView(
         l.Status, l.OwnerRepId, l.PoolId, l.CreatedAt, l.UpdatedAt, l.AssignedAt, decision, timeline,
         l.Grade,
         l.ScoreReasonsJson is null ? null : JsonSerializer.Deserialize<List<string>>(l.ScoreReasonsJson),
-        l.DisqualifiedReason);
+        l.DisqualifiedReason,
+        l.Channel,
+        l.Campaign,
+        l.UtmSource is null && l.UtmMedium is null && l.UtmCampaign is null && l.UtmTerm is null && l.UtmContent is null
+            ? null
+            : new UtmInput(l.UtmSource, l.UtmMedium, l.UtmCampaign, l.UtmTerm, l.UtmContent));
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

@@ -38,7 +38,7 @@ public static class LeadsApi
     /// and a retried request never makes a second lead.
     /// </summary>
     public static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateLead(
-        HttpRequest request, HttpContext http, SwitchboardDb db, LeadCapture capture, SwitchboardOptions options, TimeProvider time, CancellationToken ct)
+        HttpRequest request, HttpContext http, SwitchboardDb db, LeadCapture capture, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var body = await ReadBodyAsync(request, ct);
@@ -87,34 +87,9 @@ public static class LeadsApi
 
         var now = time.GetUtcNow();
         var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), caller.KeyId, now);
-        string json;
-        int status;
-        if (await LeadDuplicates.FindAsync(db, lead, options.Dedupe, ct) is { } match)
-        {
-            // The same person again: the original keeps its owner and gains what it lacked.
-            var original = await db.Leads.FirstAsync(l => l.Id == match.ExistingId, ct);
-            var filled = LeadDuplicates.MergeInto(original, lead);
-            original.UpdatedAt = now;
-            db.LeadEvents.Add(new LeadEventRow
-            {
-                LeadId = original.Id,
-                Type = "merged",
-                At = now,
-                Actor = caller.KeyName,
-                Note = $"captured again through the API{(lead.Source is null ? "" : $" (source: {lead.Source})")}: {match.Reason}; " +
-                       (filled.Count == 0 ? "nothing new" : "filled " + string.Join(", ", filled)),
-            });
-            var latest = await db.Decisions.AsNoTracking().Where(d => d.LeadId == original.Id).OrderByDescending(d => d.Id).Select(d => d.TraceJson).FirstOrDefaultAsync(ct);
-            json = JsonSerializer.Serialize(new LeadCreated(original.Id, original.Status, original.OwnerRepId, original.PoolId, true,
-                latest is null ? null : JsonSerializer.Deserialize<DecisionView>(latest, Json.Options)), Json.Options);
-            status = StatusCodes.Status200OK;
-        }
-        else
-        {
-            var decision = await capture.CaptureAsync(db, lead, caller.KeyName, "through the API", now, ct);
-            var created = new LeadCreated(lead.Id, lead.Status, lead.OwnerRepId, lead.PoolId, false, decision is null ? null : DecisionView.From(decision));
-            (json, status) = (JsonSerializer.Serialize(created, Json.Options), StatusCodes.Status201Created);
-        }
+        var captured = await capture.CaptureOrMergeAsync(db, lead, caller.KeyName, "through the API", now, ct);
+        var json = JsonSerializer.Serialize(captured.ToResponse(), Json.Options);
+        var status = captured.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created;
 
         if (idempotencyKey is not null)
         {
@@ -153,7 +128,7 @@ public static class LeadsApi
     }
 
     public static async Task<Results<Ok<Paged<LeadView>>, ValidationProblem>> ListLeads(
-        HttpContext http, SwitchboardDb db, string? status, string? ownerRepId, string? poolId, string? source, int? page, int? pageSize, CancellationToken ct)
+        HttpContext http, SwitchboardDb db, string? status, string? ownerRepId, string? poolId, string? source, string? channel, string? campaign, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (status is not null && !Statuses.Contains(status))
@@ -190,6 +165,16 @@ public static class LeadsApi
         if (poolId is not null)
         {
             query = query.Where(l => l.PoolId == poolId);
+        }
+
+        if (channel is not null)
+        {
+            query = query.Where(l => l.Channel == channel);
+        }
+
+        if (campaign is not null)
+        {
+            query = query.Where(l => l.Campaign == campaign);
         }
 
         if (source is not null)

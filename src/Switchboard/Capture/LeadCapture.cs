@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Switchboard.Api;
 using Switchboard.Intake;
 using Switchboard.Routing;
@@ -11,10 +12,39 @@ namespace Switchboard.Capture;
 /// (disqualified leads are kept and never routed; scored leads below the MQL threshold go to nurture),
 /// then routed. The caller holds the routing transaction and saves.
 /// </summary>
-public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRules)
+public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRules, SwitchboardOptions options)
 {
+    /// <summary>
+    /// A lead from any channel: merged into the original when it is the same person again (the original
+    /// keeps its owner and gains what it lacked), else captured as new. <paramref name="how"/> reads
+    /// "through the API", "through form 'demo'", ... on the timeline.
+    /// </summary>
+    public async Task<Captured> CaptureOrMergeAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await LeadDuplicates.FindAsync(db, lead, options.Dedupe, ct) is not { } match)
+        {
+            var decision = await CaptureAsync(db, lead, actor, how, now, ct);
+            return new Captured(lead, false, decision is null ? null : DecisionView.From(decision));
+        }
+
+        var original = await db.Leads.FirstAsync(l => l.Id == match.ExistingId, ct);
+        var filled = LeadDuplicates.MergeInto(original, lead);
+        original.UpdatedAt = now;
+        db.LeadEvents.Add(new LeadEventRow
+        {
+            LeadId = original.Id,
+            Type = "merged",
+            At = now,
+            Actor = actor,
+            Note = $"captured again {how}{(lead.Source is null ? "" : $" (source: {lead.Source})")}: {match.Reason}; " +
+                   (filled.Count == 0 ? "nothing new" : "filled " + string.Join(", ", filled)),
+        });
+        var latest = await db.Decisions.AsNoTracking().Where(d => d.LeadId == original.Id).OrderByDescending(d => d.Id).Select(d => d.TraceJson).FirstOrDefaultAsync(ct);
+        return new Captured(original, true, latest is null ? null : JsonSerializer.Deserialize<DecisionView>(latest, Json.Options));
+    }
+
     /// <returns>The decision when the lead was routed (or sent to nurture), null when it was disqualified.</returns>
-    public async Task<RoutingDecision?> CaptureAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
+    private async Task<RoutingDecision?> CaptureAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
     {
         db.Leads.Add(lead);
         db.LeadEvents.Add(new LeadEventRow
@@ -82,4 +112,10 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
 
         return await routing.RouteAsync(db, lead, "system", now, ct);
     }
+}
+
+/// <summary>What capturing a lead came to: the lead (the original, for a duplicate) and its latest decision.</summary>
+public sealed record Captured(LeadRow Lead, bool Duplicate, DecisionView? Decision)
+{
+    public LeadCreated ToResponse() => new(Lead.Id, Lead.Status, Lead.OwnerRepId, Lead.PoolId, Duplicate, Decision);
 }

@@ -76,6 +76,27 @@ public sealed class RepRow
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
+/// <summary>A website form that may post leads to <c>/forms/{Key}</c>.</summary>
+public sealed class FormRow
+{
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The source tag every lead from this form carries.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>JSON {"form field": "lead field"}; fields not mapped and not named like a lead field go to attributes.</summary>
+    public string? FieldMapJson { get; set; }
+    public string? ThankYouUrl { get; set; }
+
+    /// <summary>A field humans never see; a bot that fills it is thanked and ignored.</summary>
+    public string? HoneypotField { get; set; }
+
+    /// <summary>Origins (https://www.example.com) whose pages may post cross-origin (CORS).</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
 /// <summary>A version of the intake rules (disqualification, scoring, MQL), kept as written, like flows.</summary>
 public sealed class IntakeRulesRow
 {
@@ -102,6 +123,15 @@ public sealed class LeadRow
     public required string Id { get; set; }
     public string? ExternalId { get; set; }
     public string? Source { get; set; }
+
+    /// <summary>How the lead reached us: api, form, import (set by the channel, not the caller).</summary>
+    public string? Channel { get; set; }
+    public string? Campaign { get; set; }
+    public string? UtmSource { get; set; }
+    public string? UtmMedium { get; set; }
+    public string? UtmCampaign { get; set; }
+    public string? UtmTerm { get; set; }
+    public string? UtmContent { get; set; }
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? Email { get; set; }

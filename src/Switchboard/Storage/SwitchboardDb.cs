@@ -26,6 +26,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<IdempotencyRow> IdempotencyKeys => Set<IdempotencyRow>();
     public DbSet<HolidayCalendarRow> HolidayCalendars => Set<HolidayCalendarRow>();
     public DbSet<IntakeRulesRow> IntakeRules => Set<IntakeRulesRow>();
+    public DbSet<FormRow> Forms => Set<FormRow>();
 
     /// <summary>
     /// Starts the transaction that every routing write runs in, holding the routing lock: SQLite's
@@ -73,6 +74,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.CompanyDomain);
             e.HasIndex(l => l.CompanyKey);
             e.HasIndex(l => l.Phone);
+            e.HasIndex(l => l.Campaign);
             e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
         });
         modelBuilder.Entity<DecisionRow>(e =>
@@ -97,6 +99,11 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.ToTable("rep_counters");
             e.HasKey(c => new { c.RepId, c.Period });
             e.HasIndex(c => c.Period);
+        });
+        modelBuilder.Entity<FormRow>(e =>
+        {
+            e.ToTable("forms");
+            e.HasKey(f => f.Key);
         });
         modelBuilder.Entity<IntakeRulesRow>(e =>
         {

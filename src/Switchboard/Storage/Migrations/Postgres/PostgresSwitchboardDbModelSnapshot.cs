@@ -127,6 +127,39 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("flow_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.FormRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<string[]>("AllowedOrigins")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FieldMapJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HoneypotField")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ThankYouUrl")
+                        .HasColumnType("text");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("forms", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.HolidayCalendarRow", b =>
                 {
                     b.Property<string>("Region")
@@ -245,6 +278,12 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("AttributesJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("Campaign")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Channel")
+                        .HasColumnType("text");
+
                     b.Property<string>("City")
                         .HasColumnType("text");
 
@@ -337,10 +376,27 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("UtmCampaign")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UtmContent")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UtmMedium")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UtmSource")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UtmTerm")
+                        .HasColumnType("text");
+
                     b.Property<decimal?>("Value")
                         .HasColumnType("numeric");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Campaign");
 
                     b.HasIndex("CompanyDomain");
 

@@ -119,6 +119,39 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("flow_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.FormRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("AllowedOrigins")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FieldMapJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HoneypotField")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThankYouUrl")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("forms", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.HolidayCalendarRow", b =>
                 {
                     b.Property<string>("Region")
@@ -235,6 +268,12 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("AttributesJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Campaign")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("City")
                         .HasColumnType("TEXT");
 
@@ -327,10 +366,27 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("UtmCampaign")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UtmContent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UtmMedium")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UtmSource")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UtmTerm")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("Value")
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Campaign");
 
                     b.HasIndex("CompanyDomain");
 

@@ -1,0 +1,260 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Primitives;
+using Switchboard.Auth;
+using Switchboard.Capture;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+public sealed record FormInput(
+    string? Key,
+    string? Name,
+    string? Source = null,
+    Dictionary<string, string>? FieldMap = null,
+    string? ThankYouUrl = null,
+    string? HoneypotField = null,
+    List<string>? AllowedOrigins = null);
+
+public sealed record FormView(string Key, string Name, string? Source, Dictionary<string, string> FieldMap, string? ThankYouUrl, string? HoneypotField, IReadOnlyList<string> AllowedOrigins, string PostUrl)
+{
+    public static FormView From(FormRow f) => new(f.Key, f.Name, f.Source,
+        f.FieldMapJson is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(f.FieldMapJson)!, f.ThankYouUrl, f.HoneypotField, f.AllowedOrigins, $"/forms/{f.Key}");
+}
+
+/// <summary>
+/// Plain website forms: <c>/api/forms</c> configures them (admin), <c>POST /forms/{formKey}</c> takes the
+/// urlencoded post from any page, anonymously, and redirects to the form's thank-you page.
+/// </summary>
+public static class FormsApi
+{
+    /// <summary>Lead fields a form may name, and the usual spellings of them on websites.</summary>
+    private static readonly Dictionary<string, string> KnownFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["email"] = "email", ["e-mail"] = "email", ["email_address"] = "email",
+        ["firstName"] = "firstName", ["first_name"] = "firstName", ["fname"] = "firstName",
+        ["lastName"] = "lastName", ["last_name"] = "lastName", ["lname"] = "lastName",
+        ["phone"] = "phone", ["tel"] = "phone", ["telephone"] = "phone", ["mobile"] = "phone",
+        ["title"] = "title", ["job_title"] = "title", ["jobTitle"] = "title",
+        ["company"] = "company.name", ["company_name"] = "company.name", ["company.name"] = "company.name", ["organization"] = "company.name",
+        ["website"] = "company.domain", ["company.domain"] = "company.domain", ["url"] = "company.domain",
+        ["employees"] = "company.employees", ["company.employees"] = "company.employees", ["company_size"] = "company.employees",
+        ["industry"] = "company.industry", ["company.industry"] = "company.industry",
+        ["country"] = "country", ["region"] = "region", ["state"] = "region", ["city"] = "city",
+        ["postalCode"] = "postalCode", ["postal_code"] = "postalCode", ["zip"] = "postalCode", ["postcode"] = "postalCode",
+        ["language"] = "language", ["productInterest"] = "productInterest", ["product"] = "productInterest", ["product_interest"] = "productInterest",
+        ["campaign"] = "campaign",
+        ["utm_source"] = "utm.source", ["utm_medium"] = "utm.medium", ["utm_campaign"] = "utm.campaign", ["utm_term"] = "utm.term", ["utm_content"] = "utm.content",
+    };
+
+    private static readonly HashSet<string> Targets = [.. KnownFields.Values];
+
+    public static IEndpointRouteBuilder MapFormsApi(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        var forms = api.MapGroup("/forms").WithTags("Forms");
+        forms.MapPost("/", CreateForm).RequireAuthorization(Policies.Admin).Accepts<FormInput>("application/json");
+        forms.MapGet("/", ListForms).RequireAuthorization(Policies.AdminOrManager);
+        forms.MapDelete("/{key}", DeleteForm).RequireAuthorization(Policies.Admin);
+
+        var post = app.MapGroup("/forms").WithTags("Forms").AllowAnonymous();
+        post.MapPost("/{formKey}", PostForm).DisableAntiforgery().Accepts<IFormCollection>("application/x-www-form-urlencoded");
+        post.MapMethods("/{formKey}", ["OPTIONS"], Preflight);
+        return app;
+    }
+
+    public static async Task<Results<Created<FormView>, ValidationProblem, ProblemHttpResult>> CreateForm(
+        HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    {
+        var (input, problem) = await Json.ReadAsync<FormInput>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        if (input!.Key is null || !RepInput.IdShape().IsMatch(input.Key))
+        {
+            errors.Add("key", "required: 1-64 letters, digits, '.', '_' or '-'");
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Name))
+        {
+            errors.Add("name", "required");
+        }
+
+        foreach (var (field, target) in input.FieldMap ?? [])
+        {
+            if (!Targets.Contains(target) && !target.StartsWith("attributes.", StringComparison.Ordinal))
+            {
+                errors.Add($"fieldMap.{field}", $"'{target}' is not a lead field; use one of {string.Join(", ", Targets.Order())} or attributes.NAME");
+            }
+        }
+
+        if (input.ThankYouUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+        {
+            errors.Add("thankYouUrl", "an absolute http(s) URL");
+        }
+
+        foreach (var (origin, i) in (input.AllowedOrigins ?? []).Select((o, i) => (o, i)))
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var o) || o.Scheme is not ("http" or "https") || o.AbsolutePath != "/")
+            {
+                errors.Add($"allowedOrigins[{i}]", "an origin such as https://www.example.com (scheme, host and port only)");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (await db.Forms.AnyAsync(f => f.Key == input.Key, ct))
+        {
+            return Problems.Conflict($"form '{input.Key}' already exists");
+        }
+
+        var row = new FormRow
+        {
+            Key = input.Key!,
+            Name = input.Name!.Trim(),
+            Source = input.Source?.Trim(),
+            FieldMapJson = input.FieldMap is { Count: > 0 } map ? JsonSerializer.Serialize(map) : null,
+            ThankYouUrl = input.ThankYouUrl,
+            HoneypotField = input.HoneypotField,
+            AllowedOrigins = [.. (input.AllowedOrigins ?? []).Select(o => o.TrimEnd('/'))],
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Forms.Add(row);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/forms/{row.Key}", FormView.From(row));
+    }
+
+    public static async Task<Ok<List<FormView>>> ListForms(SwitchboardDb db, CancellationToken ct) =>
+        TypedResults.Ok((await db.Forms.AsNoTracking().OrderBy(f => f.Key).ToListAsync(ct)).Select(FormView.From).ToList());
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteForm(string key, SwitchboardDb db, CancellationToken ct) =>
+        await db.Forms.Where(f => f.Key == key).ExecuteDeleteAsync(ct) > 0 ? TypedResults.NoContent() : Problems.NotFound($"no form '{key}'");
+
+    /// <summary>A website form post: mapped to a lead, cleaned, deduplicated, routed; then the thank-you page.</summary>
+    public static async Task<IResult> PostForm(
+        string formKey, HttpContext http, SwitchboardDb db, LeadCapture capture, TimeProvider time, ILogger<FormRow> log, CancellationToken ct)
+    {
+        var form = await db.Forms.AsNoTracking().FirstOrDefaultAsync(f => f.Key == formKey, ct);
+        if (form is null)
+        {
+            return Problems.NotFound($"no form '{formKey}'");
+        }
+
+        AllowOrigin(http, form);
+        if (!http.Request.HasFormContentType)
+        {
+            return FieldErrors.One("body", "a form post (application/x-www-form-urlencoded or multipart/form-data) is expected");
+        }
+
+        var fields = await http.Request.ReadFormAsync(ct);
+        if (form.HoneypotField is { } trap && !StringValues.IsNullOrEmpty(fields[trap]))
+        {
+            // Accepted as far as the bot can tell, and dropped.
+            log.LogInformation("Form {Form}: honeypot field '{Field}' filled; post dropped", formKey, trap);
+            return ThankYou(http, form);
+        }
+
+        var (input, errors) = ToLeadInput(form, fields);
+        input.Validate(errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem("The form post is invalid.");
+        }
+
+        var now = time.GetUtcNow();
+        var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), null, now, channel: "form");
+        await using var tx = await db.BeginRoutingTransactionAsync(ct);
+        await capture.CaptureOrMergeAsync(db, lead, $"form '{formKey}'", $"through form '{formKey}'", now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return ThankYou(http, form);
+    }
+
+    public static async Task<IResult> Preflight(string formKey, HttpContext http, SwitchboardDb db, CancellationToken ct)
+    {
+        var form = await db.Forms.AsNoTracking().FirstOrDefaultAsync(f => f.Key == formKey, ct);
+        if (form is null || !AllowOrigin(http, form))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        http.Response.Headers.AccessControlAllowMethods = "POST";
+        http.Response.Headers.AccessControlAllowHeaders = "Content-Type";
+        http.Response.Headers.AccessControlMaxAge = "86400";
+        return TypedResults.NoContent();
+    }
+
+    private static bool AllowOrigin(HttpContext http, FormRow form)
+    {
+        var origin = http.Request.Headers.Origin.ToString();
+        if (origin.Length == 0 || !form.AllowedOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        http.Response.Headers.AccessControlAllowOrigin = origin;
+        http.Response.Headers.Vary = "Origin";
+        return true;
+    }
+
+    /// <summary>303 See Other to the thank-you page (the browser then GETs it), or a plain thank-you page.</summary>
+    private static IResult ThankYou(HttpContext http, FormRow form)
+    {
+        if (form.ThankYouUrl is { } url)
+        {
+            http.Response.Headers.Location = url;
+            return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
+        }
+
+        return TypedResults.Content("<!doctype html><title>Thank you</title><p>Thank you! We will be in touch.</p>", "text/html");
+    }
+
+    /// <summary>Builds the JSON a lead would be posted as, so the form goes through the same validation.</summary>
+    private static (LeadInput Input, FieldErrors Errors) ToLeadInput(FormRow form, IFormCollection fields)
+    {
+        var map = form.FieldMapJson is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(form.FieldMapJson)!;
+        var json = new System.Text.Json.Nodes.JsonObject();
+        var errors = new FieldErrors();
+        foreach (var (name, values) in fields)
+        {
+            var value = values.ToString().Trim();
+            if (value.Length == 0 || name == form.HoneypotField)
+            {
+                continue;
+            }
+
+            var target = map.TryGetValue(name, out var mapped) ? mapped : KnownFields.TryGetValue(name, out var known) ? known : $"attributes.{name}";
+            var node = json;
+            var parts = target.Split('.');
+            foreach (var part in parts[..^1])
+            {
+                node = (node[part] ??= new System.Text.Json.Nodes.JsonObject()).AsObject();
+            }
+
+            if (target == "company.employees")
+            {
+                if (int.TryParse(value, out var n))
+                {
+                    node[parts[^1]] = n;
+                }
+                else
+                {
+                    errors.Add(name, $"'{value}' is not a whole number of employees");
+                }
+            }
+            else
+            {
+                node[parts[^1]] = value;
+            }
+        }
+
+        json["source"] = form.Source ?? json["source"]?.GetValue<string>() ?? $"form:{form.Key}";
+        return (json.Deserialize<LeadInput>(Json.Options)!, errors);
+    }
+}
