@@ -10,7 +10,8 @@ public sealed record DedupeRules(bool ByEmail = true, bool ByPhone = true, bool 
 }
 
 /// <summary>What duplicate matching looks at: normalized contact data of one lead.</summary>
-public sealed record PersonKeys(string Id, string? Email, string? Phone, string? FirstName, string? LastName, string? CompanyKey, string? CompanyDomain)
+/// <param name="ExternalId">The id the lead has in the system it came from (a CRM, an import file): the strongest signal.</param>
+public sealed record PersonKeys(string Id, string? Email, string? Phone, string? FirstName, string? LastName, string? CompanyKey, string? CompanyDomain, string? ExternalId = null)
 {
     public string? FullName => FirstName is null && LastName is null ? null : Normalize.RemoveDiacritics($"{FirstName} {LastName}".Trim().ToLowerInvariant());
 }
@@ -27,6 +28,11 @@ public static class Duplicates
     public static DuplicateMatch? Find(PersonKeys incoming, IEnumerable<PersonKeys> existing, DedupeRules rules)
     {
         var candidates = existing.Where(e => e.Id != incoming.Id).ToList();
+        if (incoming.ExternalId is { } externalId && candidates.FirstOrDefault(c => c.ExternalId == externalId) is { } byExternal)
+        {
+            return new DuplicateMatch(byExternal.Id, $"same external id {externalId}");
+        }
+
         if (rules.ByEmail && incoming.Email is { } email && candidates.FirstOrDefault(c => c.Email == email) is { } byEmail)
         {
             return new DuplicateMatch(byEmail.Id, $"same email {email}");

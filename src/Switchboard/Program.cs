@@ -4,5 +4,6 @@ using Switchboard.Cli;
 var root = new RootCommand("Switchboard: lead distribution and routing")
 {
     ServeCommand.Create(),
+    ImportCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

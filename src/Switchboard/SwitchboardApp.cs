@@ -39,6 +39,7 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<LeadRouting>();
         builder.Services.AddSingleton<IntakeRulesStore>();
         builder.Services.AddSingleton<LeadCapture>();
+        builder.Services.AddSingleton<CsvImport>();
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
         builder.Services.AddProblemDetails();
@@ -63,6 +64,7 @@ public static class SwitchboardApp
         api.MapLeadsApi();
         api.MapHolidaysApi();
         api.MapIntakeApi();
+        api.MapImportsApi();
         app.MapFormsApi(api);
 
         await StorageExtensions.MigrateAsync(app.Services);

@@ -29,27 +29,6 @@ public sealed record FormView(string Key, string Name, string? Source, Dictionar
 /// </summary>
 public static class FormsApi
 {
-    /// <summary>Lead fields a form may name, and the usual spellings of them on websites.</summary>
-    private static readonly Dictionary<string, string> KnownFields = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["email"] = "email", ["e-mail"] = "email", ["email_address"] = "email",
-        ["firstName"] = "firstName", ["first_name"] = "firstName", ["fname"] = "firstName",
-        ["lastName"] = "lastName", ["last_name"] = "lastName", ["lname"] = "lastName",
-        ["phone"] = "phone", ["tel"] = "phone", ["telephone"] = "phone", ["mobile"] = "phone",
-        ["title"] = "title", ["job_title"] = "title", ["jobTitle"] = "title",
-        ["company"] = "company.name", ["company_name"] = "company.name", ["company.name"] = "company.name", ["organization"] = "company.name",
-        ["website"] = "company.domain", ["company.domain"] = "company.domain", ["url"] = "company.domain",
-        ["employees"] = "company.employees", ["company.employees"] = "company.employees", ["company_size"] = "company.employees",
-        ["industry"] = "company.industry", ["company.industry"] = "company.industry",
-        ["country"] = "country", ["region"] = "region", ["state"] = "region", ["city"] = "city",
-        ["postalCode"] = "postalCode", ["postal_code"] = "postalCode", ["zip"] = "postalCode", ["postcode"] = "postalCode",
-        ["language"] = "language", ["productInterest"] = "productInterest", ["product"] = "productInterest", ["product_interest"] = "productInterest",
-        ["campaign"] = "campaign",
-        ["utm_source"] = "utm.source", ["utm_medium"] = "utm.medium", ["utm_campaign"] = "utm.campaign", ["utm_term"] = "utm.term", ["utm_content"] = "utm.content",
-    };
-
-    private static readonly HashSet<string> Targets = [.. KnownFields.Values];
-
     public static IEndpointRouteBuilder MapFormsApi(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
         var forms = api.MapGroup("/forms").WithTags("Forms");
@@ -85,9 +64,9 @@ public static class FormsApi
 
         foreach (var (field, target) in input.FieldMap ?? [])
         {
-            if (!Targets.Contains(target) && !target.StartsWith("attributes.", StringComparison.Ordinal))
+            if (!LeadFields.IsTarget(target) && target != "ignore")
             {
-                errors.Add($"fieldMap.{field}", $"'{target}' is not a lead field; use one of {string.Join(", ", Targets.Order())} or attributes.NAME");
+                errors.Add($"fieldMap.{field}", $"'{target}' is not a lead field; use one of {string.Join(", ", LeadFields.Targets.Order())}, attributes.NAME or ignore");
             }
         }
 
@@ -215,46 +194,16 @@ public static class FormsApi
         return TypedResults.Content("<!doctype html><title>Thank you</title><p>Thank you! We will be in touch.</p>", "text/html");
     }
 
-    /// <summary>Builds the JSON a lead would be posted as, so the form goes through the same validation.</summary>
     private static (LeadInput Input, FieldErrors Errors) ToLeadInput(FormRow form, IFormCollection fields)
     {
         var map = form.FieldMapJson is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(form.FieldMapJson)!;
-        var json = new System.Text.Json.Nodes.JsonObject();
-        var errors = new FieldErrors();
-        foreach (var (name, values) in fields)
+        if (form.HoneypotField is { } trap)
         {
-            var value = values.ToString().Trim();
-            if (value.Length == 0 || name == form.HoneypotField)
-            {
-                continue;
-            }
-
-            var target = map.TryGetValue(name, out var mapped) ? mapped : KnownFields.TryGetValue(name, out var known) ? known : $"attributes.{name}";
-            var node = json;
-            var parts = target.Split('.');
-            foreach (var part in parts[..^1])
-            {
-                node = (node[part] ??= new System.Text.Json.Nodes.JsonObject()).AsObject();
-            }
-
-            if (target == "company.employees")
-            {
-                if (int.TryParse(value, out var n))
-                {
-                    node[parts[^1]] = n;
-                }
-                else
-                {
-                    errors.Add(name, $"'{value}' is not a whole number of employees");
-                }
-            }
-            else
-            {
-                node[parts[^1]] = value;
-            }
+            map[trap] = "ignore";
         }
 
-        json["source"] = form.Source ?? json["source"]?.GetValue<string>() ?? $"form:{form.Key}";
-        return (json.Deserialize<LeadInput>(Json.Options)!, errors);
+        var errors = new FieldErrors();
+        var input = LeadFields.Build(fields.Select(f => KeyValuePair.Create(f.Key, f.Value.ToString())), map, errors);
+        return (input with { Source = form.Source ?? input.Source ?? $"form:{form.Key}" }, errors);
     }
 }

@@ -11,6 +11,8 @@ public sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    public IReadOnlyDictionary<string, List<string>> All => _errors;
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

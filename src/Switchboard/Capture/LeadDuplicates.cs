@@ -16,8 +16,8 @@ public static class LeadDuplicates
 {
     public static async Task<DuplicateMatch?> FindAsync(SwitchboardDb db, LeadRow incoming, DedupeRules rules, CancellationToken ct)
     {
-        var (email, phone, domain, key) = (incoming.Email, incoming.Phone, incoming.CompanyDomain, incoming.CompanyKey);
-        if (email is null && phone is null && domain is null && key is null)
+        var (email, phone, domain, key, externalId) = (incoming.Email, incoming.Phone, incoming.CompanyDomain, incoming.CompanyKey, incoming.ExternalId);
+        if (email is null && phone is null && domain is null && key is null && externalId is null)
         {
             return null;
         }
@@ -25,19 +25,20 @@ public static class LeadDuplicates
         var candidates = await db.Leads.AsNoTracking()
             .Where(l => l.Id != incoming.Id &&
                         ((email != null && l.Email == email) || (phone != null && l.Phone == phone) ||
-                         (domain != null && l.CompanyDomain == domain) || (key != null && l.CompanyKey == key)))
+                         (domain != null && l.CompanyDomain == domain) || (key != null && l.CompanyKey == key) ||
+                        (externalId != null && l.ExternalId == externalId)))
             .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id)
             .Take(500)
-            .Select(l => new { l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain })
+            .Select(l => new { l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain, l.ExternalId })
             .ToListAsync(ct);
         return Duplicates.Find(
-            Keys(incoming.Id, incoming.Email, incoming.Phone, incoming.FirstName, incoming.LastName, incoming.CompanyKey, incoming.CompanyDomain),
-            candidates.Select(c => Keys(c.Id, c.Email, c.Phone, c.FirstName, c.LastName, c.CompanyKey, c.CompanyDomain)),
+            Keys(incoming.Id, incoming.Email, incoming.Phone, incoming.FirstName, incoming.LastName, incoming.CompanyKey, incoming.CompanyDomain, incoming.ExternalId),
+            candidates.Select(c => Keys(c.Id, c.Email, c.Phone, c.FirstName, c.LastName, c.CompanyKey, c.CompanyDomain, c.ExternalId)),
             rules);
     }
 
-    private static PersonKeys Keys(string id, string? email, string? phone, string? first, string? last, string? companyKey, string? domain) =>
-        new(id, email, phone, first, last, companyKey, domain is not null && Normalize.FreeMail.Contains(domain) ? null : domain);
+    private static PersonKeys Keys(string id, string? email, string? phone, string? first, string? last, string? companyKey, string? domain, string? externalId) =>
+        new(id, email, phone, first, last, companyKey, domain is not null && Normalize.FreeMail.Contains(domain) ? null : domain, externalId);
 
     /// <summary>
     /// Fills what the original lead lacks from the newcomer (nothing the original has is overwritten; its

@@ -75,6 +75,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.CompanyKey);
             e.HasIndex(l => l.Phone);
             e.HasIndex(l => l.Campaign);
+            e.HasIndex(l => l.ExternalId);
             e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
         });
         modelBuilder.Entity<DecisionRow>(e =>

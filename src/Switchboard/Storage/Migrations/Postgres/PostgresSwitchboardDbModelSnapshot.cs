@@ -406,6 +406,8 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("Email");
 
+                    b.HasIndex("ExternalId");
+
                     b.HasIndex("Phone");
 
                     b.HasIndex("PoolId");

@@ -396,6 +396,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("Email");
 
+                    b.HasIndex("ExternalId");
+
                     b.HasIndex("Phone");
 
                     b.HasIndex("PoolId");

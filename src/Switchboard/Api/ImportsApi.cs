@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Auth;
+using Switchboard.Capture;
+
+namespace Switchboard.Api;
+
+/// <summary><c>POST /api/imports</c>: a CSV body, streamed; answers with counts and every reject.</summary>
+public static class ImportsApi
+{
+    public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/imports", Import).WithTags("Imports").RequireAuthorization(Policies.CreatesLeads).Accepts<string>("text/csv");
+        return api;
+    }
+
+    /// <param name="map">Column mapping, <c>Column:field,Other column:company.name</c>; unmapped columns go by their names.</param>
+    public static async Task<Results<Ok<ImportResult>, ValidationProblem>> Import(HttpRequest request, HttpContext http, CsvImport import, string? map, CancellationToken ct)
+    {
+        var columns = CsvImport.ParseMap(map);
+        foreach (var (column, target) in columns)
+        {
+            if (!LeadFields.IsTarget(target) && target != "ignore")
+            {
+                return FieldErrors.One($"map.{column}", $"'{target}' is not a lead field; use one of {string.Join(", ", LeadFields.Targets.Order())}, attributes.NAME or ignore");
+            }
+        }
+
+        var caller = Caller.From(http.User);
+        var result = await import.RunAsync(request.Body, columns, caller.KeyName, "by CSV import (API)", ct: ct);
+        return TypedResults.Ok(result);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Switchboard.Api;
+using Switchboard.Storage;
+
+namespace Switchboard.Capture;
+
+/// <summary>A row that was not imported: its line in the file and why.</summary>
+public sealed record ImportReject(long Line, string Reason);
+
+public sealed record ImportResult(long Imported, long Duplicates, long Rejected, IReadOnlyList<ImportReject> Rejects);
+
+/// <summary>
+/// Imports a CSV file row by row without loading it: each good row is captured like any other lead
+/// (cleaned, deduplicated, screened, routed), each bad row becomes a reject with its line and reason.
+/// Rows are committed in batches, each in one routing transaction; a re-run of the same file merges
+/// every row into the lead it created the first time.
+/// </summary>
+public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, TimeProvider time)
+{
+    public const int BatchSize = 200;
+
+    /// <param name="onReject">Called for each bad row as it is found (the CLI writes the reject file from here).</param>
+    /// <param name="progress">Bytes of the file read so far, after each batch.</param>
+    /// <param name="keepRejects">How many rejects to keep in the result; the count is always exact.</param>
+    public async Task<ImportResult> RunAsync(
+        Stream csv,
+        IReadOnlyDictionary<string, string> map,
+        string actor,
+        string how,
+        Action<ImportReject>? onReject = null,
+        IProgress<long>? progress = null,
+        int keepRejects = int.MaxValue,
+        CancellationToken ct = default)
+    {
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            DetectDelimiter = true,
+            BadDataFound = null,
+            MissingFieldFound = null,
+            TrimOptions = TrimOptions.Trim,
+        };
+        using var reader = new StreamReader(csv);
+        using var parser = new CsvReader(reader, config);
+        if (!await parser.ReadAsync() || !parser.ReadHeader() || parser.HeaderRecord is not { Length: > 0 } header)
+        {
+            return new ImportResult(0, 0, 0, []);
+        }
+
+        long imported = 0, duplicates = 0, rejected = 0;
+        var rejects = new List<ImportReject>();
+        void Reject(long line, string reason)
+        {
+            rejected++;
+            var r = new ImportReject(line, reason);
+            if (rejects.Count < keepRejects)
+            {
+                rejects.Add(r);
+            }
+
+            onReject?.Invoke(r);
+        }
+
+        var more = true;
+        while (more)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var tx = await db.BeginRoutingTransactionAsync(ct);
+            var inBatch = 0;
+            while (inBatch < BatchSize && (more = await parser.ReadAsync()))
+            {
+                var line = parser.Parser.RawRow;
+                var record = parser.Parser.Record ?? [];
+                if (record.Length != header.Length)
+                {
+                    Reject(line, $"{record.Length} columns where the header has {header.Length}");
+                    continue;
+                }
+
+                var errors = new FieldErrors();
+                var input = LeadFields.Build(header.Zip(record, KeyValuePair.Create), map, errors);
+                input.Validate(errors);
+                if (errors.Any)
+                {
+                    Reject(line, string.Join("; ", errors.All.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+                    continue;
+                }
+
+                var now = time.GetUtcNow();
+                var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), null, now, channel: "import");
+                var captured = await capture.CaptureOrMergeAsync(db, lead, actor, how, now, ct);
+                await db.SaveChangesAsync(ct); // visible to the next row's duplicate check
+                db.ChangeTracker.Clear();
+                if (captured.Duplicate)
+                {
+                    duplicates++;
+                }
+                else
+                {
+                    imported++;
+                }
+
+                inBatch++;
+            }
+
+            await tx.CommitAsync(ct);
+            progress?.Report(reader.BaseStream.CanSeek ? reader.BaseStream.Position : imported + duplicates + rejected);
+        }
+
+        return new ImportResult(imported, duplicates, rejected, rejects);
+    }
+
+    /// <summary>A column map written <c>Column:field,Other column:company.name</c> (API) or read from YAML (CLI).</summary>
+    public static Dictionary<string, string> ParseMap(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split(':', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+}
