@@ -4,6 +4,7 @@ using Switchboard.Api;
 using Switchboard.Auth;
 using Switchboard.Capture;
 using Switchboard.Routing;
+using Switchboard.Scoring;
 using Switchboard.Storage;
 using Switchboard.Work;
 
@@ -38,6 +39,7 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<FlowStore>();
         builder.Services.AddSingleton<LeadRouting>();
         builder.Services.AddSingleton<IntakeRulesStore>();
+        builder.Services.AddSingleton<LeadScorer>();
         builder.Services.AddSingleton<LeadCapture>();
         builder.Services.AddSingleton<CsvImport>();
         builder.Services.AddSingleton<HeldLeadRetrier>();

@@ -33,6 +33,9 @@ public sealed class SwitchboardOptions
     /// </summary>
     public DedupeRules Dedupe { get; set; } = DedupeRules.Default;
 
+    /// <summary>A model from <c>switchboard score train</c> to score new leads with. The default value is null: no learned scoring.</summary>
+    public string? ScoreModel { get; set; }
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -46,6 +49,7 @@ public sealed class SwitchboardOptions
         o.DbProvider = config["DB_PROVIDER"] is { Length: > 0 } p ? p : null;
         o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
         o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
+        o.ScoreModel = config["SCORE_MODEL"] is { Length: > 0 } model ? model : null;
         o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;
         o.Dedupe = new DedupeRules(
             Flag(config["DEDUPE_BY_EMAIL"], true),

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Switchboard.Api;
 using Switchboard.Intake;
 using Switchboard.Routing;
+using Switchboard.Scoring;
 using Switchboard.Storage;
 
 namespace Switchboard.Capture;
@@ -12,7 +13,7 @@ namespace Switchboard.Capture;
 /// (disqualified leads are kept and never routed; scored leads below the MQL threshold go to nurture),
 /// then routed. The caller holds the routing transaction and saves.
 /// </summary>
-public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRules, SwitchboardOptions options)
+public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRules, LeadScorer scorer, SwitchboardOptions options)
 {
     /// <summary>
     /// A lead from any channel: merged into the original when it is the same person again (the original
@@ -80,6 +81,14 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
                 Note = $"score {score}{(q.Grade is null ? "" : $", grade {q.Grade}")} (intake rules v{rules.Version}): " +
                        (q.Reasons.Count == 0 ? "no rule matched" : string.Join("; ", q.Reasons)),
             });
+        }
+
+        else if (scorer.Score(lead) is { } learned)
+        {
+            // No point rules: the trained model scores, and flows route on it (e.g. when: score >= 60).
+            lead.Score = learned.Score;
+            lead.ScoreReasonsJson = JsonSerializer.Serialize(new[] { learned.Reason }, Json.Options);
+            db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "scored", At = now, Actor = "system", Note = $"score {learned.Score}: {learned.Reason}" });
         }
 
         if (q is { Mql: false, NurturePool: { } pool })

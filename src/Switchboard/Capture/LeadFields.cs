@@ -39,6 +39,9 @@ public static class LeadFields
 
     public static readonly IReadOnlySet<string> Targets = new HashSet<string>(Aliases.Values);
 
+    /// <summary>The lead field a column or form field name stands for by its usual spelling, or null.</summary>
+    public static string? TargetOf(string name) => Aliases.TryGetValue(name.Trim(), out var target) ? target : null;
+
     /// <summary>Whether a mapping target is a lead field or an attribute.</summary>
     public static bool IsTarget(string target) => Targets.Contains(target) || target.StartsWith("attributes.", StringComparison.Ordinal);
 
