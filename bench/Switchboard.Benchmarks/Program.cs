@@ -2,12 +2,18 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Switchboard.Benchmarks;
 
-// `load [leads] [clients]` runs the HTTP load harness; anything else goes to BenchmarkDotNet.
+// `load [leads] [clients]` runs the HTTP load harness, `import [rows]` the CSV import harness;
+// anything else goes to BenchmarkDotNet.
 if (args is ["load", ..])
 {
     var leads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
     var clients = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16;
     return await LoadHarness.RunAsync(leads, clients);
+}
+
+if (args is ["import", ..])
+{
+    return await ImportHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(RoutingBenchmarks).Assembly).Run(args);
