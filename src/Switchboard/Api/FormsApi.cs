@@ -64,9 +64,9 @@ public static class FormsApi
 
         foreach (var (field, target) in input.FieldMap ?? [])
         {
-            if (!LeadFields.IsTarget(target) && target != "ignore")
+            if (LeadFields.TargetError(target) is { } error)
             {
-                errors.Add($"fieldMap.{field}", $"'{target}' is not a lead field; use one of {string.Join(", ", LeadFields.Targets.Order())}, attributes.NAME or ignore");
+                errors.Add($"fieldMap.{field}", error);
             }
         }
 

@@ -56,13 +56,7 @@ public static class HolidaysApi
             errors.Add("dates", "required: the days off, written yyyy-MM-dd");
         }
 
-        foreach (var (day, i) in (input.Dates ?? []).Select((d, i) => (d, i)))
-        {
-            if (day is null || !Holidays.TryParse(day, out _))
-            {
-                errors.Add($"dates[{i}]", $"'{day}' is not a date written yyyy-MM-dd");
-            }
-        }
+        Holidays.ValidateDates(input.Dates, "dates", errors);
 
         if (errors.Any)
         {

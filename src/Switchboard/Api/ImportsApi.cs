@@ -19,9 +19,9 @@ public static class ImportsApi
         var columns = CsvImport.ParseMap(map);
         foreach (var (column, target) in columns)
         {
-            if (!LeadFields.IsTarget(target) && target != "ignore")
+            if (LeadFields.TargetError(target) is { } error)
             {
-                return FieldErrors.One($"map.{column}", $"'{target}' is not a lead field; use one of {string.Join(", ", LeadFields.Targets.Order())}, attributes.NAME or ignore");
+                return FieldErrors.One($"map.{column}", error);
             }
         }
 

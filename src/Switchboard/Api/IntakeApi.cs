@@ -24,20 +24,11 @@ public static class IntakeApi
     public static async Task<Results<Ok<IntakeRulesSaved>, ValidationProblem>> PutRules(
         HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(ct);
-        var format = FlowDocuments.FormatOf(request.ContentType, text);
-        var (document, parseError) = FlowDocuments.Parse<IntakeRulesDocument>(text, format);
         var errors = new FieldErrors();
-        if (document is null)
+        var (text, format, document) = await FlowDocuments.ReadAsync<IntakeRulesDocument>(request, errors, ct);
+        if (document is not null)
         {
-            errors.Add(parseError!.Field, parseError.Message);
-            return errors.ToProblem("The intake rules are invalid.");
-        }
-
-        foreach (var e in IntakeRules.Compile(document, 0).Errors)
-        {
-            errors.Add(e.Field, e.Message);
+            errors.AddAll(IntakeRules.Compile(document, 0).Errors);
         }
 
         if (errors.Any)

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using Switchboard.Routing;
 using Switchboard.Storage;
@@ -26,6 +27,30 @@ public sealed record DecisionView(
     string? StateAfter,
     string? Alert = null)
 {
+    /// <summary>A lead's latest decision as stored, or null when it was never routed.</summary>
+    public static async Task<DecisionView?> LatestAsync(SwitchboardDb db, string leadId, CancellationToken ct)
+    {
+        var trace = await db.Decisions.AsNoTracking().Where(d => d.LeadId == leadId).OrderByDescending(d => d.Id).Select(d => d.TraceJson).FirstOrDefaultAsync(ct);
+        return trace is null ? null : JsonSerializer.Deserialize<DecisionView>(trace, Json.Options);
+    }
+
+    /// <summary>Stores a decision with its whole trace, as the API shows it.</summary>
+    public static void Record(SwitchboardDb db, string leadId, RoutingDecision decision, DateTimeOffset now)
+    {
+        var view = From(decision);
+        db.Decisions.Add(new DecisionRow
+        {
+            LeadId = leadId,
+            FlowVersion = decision.FlowVersion,
+            Kind = view.Kind,
+            Rule = decision.Rule,
+            RepId = decision.RepId,
+            PoolId = decision.PoolId,
+            TraceJson = JsonSerializer.Serialize(view, Json.Options),
+            At = now,
+        });
+    }
+
     public static DecisionView From(RoutingDecision d) => new(
         d.Kind.ToString().ToLowerInvariant(),
         d.FlowVersion,

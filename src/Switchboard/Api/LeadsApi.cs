@@ -119,12 +119,11 @@ public static class LeadsApi
             return Problems.NotFound($"no lead '{id}'");
         }
 
-        var decision = await db.Decisions.AsNoTracking().Where(d => d.LeadId == id).OrderByDescending(d => d.Id).FirstOrDefaultAsync(ct);
+        var decision = await DecisionView.LatestAsync(db, id, ct);
         var timeline = await db.LeadEvents.AsNoTracking().Where(e => e.LeadId == id).OrderBy(e => e.Id)
             .Select(e => new TimelineEntry(e.Type, e.At, e.Actor, e.RepId, e.Note))
             .ToListAsync(ct);
-        var decisionView = decision is null ? null : JsonSerializer.Deserialize<DecisionView>(decision.TraceJson, Json.Options);
-        return TypedResults.Ok(LeadView.From(lead, decisionView, timeline));
+        return TypedResults.Ok(LeadView.From(lead, decision, timeline));
     }
 
     public static async Task<Results<Ok<Paged<LeadView>>, ValidationProblem>> ListLeads(

@@ -13,6 +13,15 @@ public sealed class FieldErrors
 
     public IReadOnlyDictionary<string, List<string>> All => _errors;
 
+    /// <summary>Every document error (flows, intake rules), each under its field.</summary>
+    public void AddAll(IEnumerable<Switchboard.Routing.Flows.FlowError> documentErrors)
+    {
+        foreach (var e in documentErrors)
+        {
+            Add(e.Field, e.Message);
+        }
+    }
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

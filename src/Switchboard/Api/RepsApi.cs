@@ -13,7 +13,20 @@ using Switchboard.Work;
 
 namespace Switchboard.Api;
 
-public sealed record CapsInput(int? PerHour = null, int? PerDay = null, int? PerWeek = null, int? PerMonth = null, int? MaxOpen = null);
+public sealed record CapsInput(int? PerHour = null, int? PerDay = null, int? PerWeek = null, int? PerMonth = null, int? MaxOpen = null)
+{
+    /// <summary>Per-period caps (hour, day, week, month) must not be negative; shared by reps and teams.</summary>
+    public void ValidatePeriods(FieldErrors errors)
+    {
+        foreach (var (name, value) in new[] { ("perHour", PerHour), ("perDay", PerDay), ("perWeek", PerWeek), ("perMonth", PerMonth) })
+        {
+            if (value is < 0)
+            {
+                errors.Add($"caps.{name}", "must be 0 or more");
+            }
+        }
+    }
+}
 
 /// <summary>A rep as posted to <c>POST /api/reps</c> or merged by <c>PATCH /api/reps/{id}</c>.</summary>
 public sealed partial record RepInput
@@ -104,15 +117,10 @@ public sealed partial record RepInput
             }
         }
 
-        if (Caps is { } caps)
+        Caps?.ValidatePeriods(errors);
+        if (Caps?.MaxOpen is < 0)
         {
-            foreach (var (name, value) in new[] { ("perHour", caps.PerHour), ("perDay", caps.PerDay), ("perWeek", caps.PerWeek), ("perMonth", caps.PerMonth), ("maxOpen", caps.MaxOpen) })
-            {
-                if (value is < 0)
-                {
-                    errors.Add($"caps.{name}", "must be 0 or more");
-                }
-            }
+            errors.Add("caps.maxOpen", "must be 0 or more");
         }
 
         if (Status is not null && !Statuses.Contains(Status))

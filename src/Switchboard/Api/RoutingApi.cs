@@ -36,22 +36,14 @@ public static class RoutingApi
     public static async Task<Results<Ok<FlowSaved>, ValidationProblem>> PutFlow(
         HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
     {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(ct);
-        var format = FlowDocuments.FormatOf(request.ContentType, text);
-        var (document, parseError) = FlowDocuments.Parse(text, format);
         var errors = new FieldErrors();
+        var (text, format, document) = await FlowDocuments.ReadAsync<FlowDocument>(request, errors, ct);
         if (document is null)
         {
-            errors.Add(parseError!.Field, parseError.Message);
             return errors.ToProblem("The flow document is invalid.");
         }
 
-        var (_, compileErrors) = FlowCompiler.Compile(document, 0);
-        foreach (var e in compileErrors)
-        {
-            errors.Add(e.Field, e.Message);
-        }
+        errors.AddAll(FlowCompiler.Compile(document, 0).Errors);
 
         await CheckReferencesAsync(document, db, errors, ct);
         if (errors.Any)

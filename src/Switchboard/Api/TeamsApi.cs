@@ -203,29 +203,13 @@ public static class TeamsApi
             errors.Add("managerRepId", $"rep '{manager}' does not exist");
         }
 
-        if (input.Caps is { } caps)
+        input.Caps?.ValidatePeriods(errors);
+        if (input.Caps?.MaxOpen is not null)
         {
-            foreach (var (name, value) in new[] { ("perHour", caps.PerHour), ("perDay", caps.PerDay), ("perWeek", caps.PerWeek), ("perMonth", caps.PerMonth) })
-            {
-                if (value is < 0)
-                {
-                    errors.Add($"caps.{name}", "must be 0 or more");
-                }
-            }
-
-            if (caps.MaxOpen is not null)
-            {
-                errors.Add("caps.maxOpen", "max open leads is a rep cap; teams take perHour, perDay, perWeek, perMonth");
-            }
+            errors.Add("caps.maxOpen", "max open leads is a rep cap; teams take perHour, perDay, perWeek, perMonth");
         }
 
-        foreach (var (day, i) in (input.Holidays ?? []).Select((d, i) => (d, i)))
-        {
-            if (day is null || !Holidays.TryParse(day, out _))
-            {
-                errors.Add($"holidays[{i}]", $"'{day}' is not a date written yyyy-MM-dd");
-            }
-        }
+        Holidays.ValidateDates(input.Holidays, "holidays", errors);
 
         return errors;
     }

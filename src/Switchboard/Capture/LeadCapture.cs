@@ -40,8 +40,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             Note = $"captured again {how}{(lead.Source is null ? "" : $" (source: {lead.Source})")}: {match.Reason}; " +
                    (filled.Count == 0 ? "nothing new" : "filled " + string.Join(", ", filled)),
         });
-        var latest = await db.Decisions.AsNoTracking().Where(d => d.LeadId == original.Id).OrderByDescending(d => d.Id).Select(d => d.TraceJson).FirstOrDefaultAsync(ct);
-        return new Captured(original, true, latest is null ? null : JsonSerializer.Deserialize<DecisionView>(latest, Json.Options));
+        return new Captured(original, true, await DecisionView.LatestAsync(db, original.Id, ct));
     }
 
     /// <returns>The decision when the lead was routed (or sent to nurture), null when it was disqualified.</returns>
@@ -104,15 +103,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
                 Candidates = [],
                 Explanation = explanation,
             };
-            db.Decisions.Add(new DecisionRow
-            {
-                LeadId = lead.Id,
-                Kind = "pooled",
-                Rule = "mql",
-                PoolId = pool,
-                TraceJson = JsonSerializer.Serialize(DecisionView.From(decision), Json.Options),
-                At = now,
-            });
+            DecisionView.Record(db, lead.Id, decision, now);
             lead.Status = "pooled";
             lead.PoolId = pool;
             db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "pooled", At = now, Actor = "system", Note = explanation });

@@ -79,15 +79,16 @@ public static class LeadDuplicates
 
         if (newcomer.AttributesJson is not null)
         {
-            var mine = LeadMapping.ReadAttributes(original.AttributesJson);
             var theirs = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(newcomer.AttributesJson, Json.Options) ?? [];
             var merged = original.AttributesJson is null
                 ? new Dictionary<string, JsonElement>()
                 : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(original.AttributesJson, Json.Options)!;
-            foreach (var (name, value) in theirs.Where(t => !mine.ContainsKey(t.Key)))
+            foreach (var (name, value) in theirs)
             {
-                merged[name] = value;
-                filled.Add($"attributes.{name}");
+                if (merged.TryAdd(name, value))
+                {
+                    filled.Add($"attributes.{name}");
+                }
             }
 
             original.AttributesJson = merged.Count > 0 ? JsonSerializer.Serialize(merged, Json.Options) : null;

@@ -42,8 +42,11 @@ public static class LeadFields
     /// <summary>The lead field a column or form field name stands for by its usual spelling, or null.</summary>
     public static string? TargetOf(string name) => Aliases.TryGetValue(name.Trim(), out var target) ? target : null;
 
-    /// <summary>Whether a mapping target is a lead field or an attribute.</summary>
-    public static bool IsTarget(string target) => Targets.Contains(target) || target.StartsWith("attributes.", StringComparison.Ordinal);
+    /// <summary>Why a mapping target (form field map, CSV column map) is not a lead field, an attribute or <c>ignore</c>; null when it is.</summary>
+    public static string? TargetError(string target) =>
+        Targets.Contains(target) || target == "ignore" || target.StartsWith("attributes.", StringComparison.Ordinal)
+            ? null
+            : $"'{target}' is not a lead field; use one of {string.Join(", ", Targets.Order())}, attributes.NAME or ignore";
 
     /// <summary>
     /// The lead the pairs describe. Empty values are skipped; numbers that do not parse are errors named

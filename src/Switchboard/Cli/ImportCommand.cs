@@ -33,9 +33,9 @@ public static class ImportCommand
                 var yaml = new DeserializerBuilder().Build().Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(m.FullName, ct)) ?? [];
                 foreach (var (column, target) in yaml)
                 {
-                    if (!LeadFields.IsTarget(target) && target != "ignore")
+                    if (LeadFields.TargetError(target) is { } error)
                     {
-                        await Console.Error.WriteLineAsync($"{m.Name}: column '{column}': '{target}' is not a lead field; use one of {string.Join(", ", LeadFields.Targets.Order())}, attributes.NAME or ignore");
+                        await Console.Error.WriteLineAsync($"{m.Name}: column '{column}': {error}");
                         return 2;
                     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Api;
 using Switchboard.Storage;
 
 namespace Switchboard.Routing;
@@ -58,6 +59,18 @@ public sealed class Holidays
     /// <summary>Dates are validated on the way in (yyyy-MM-dd).</summary>
     public static bool TryParse(string text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    /// <summary>Names each entry of a team's or region's holiday list that is not a yyyy-MM-dd date.</summary>
+    public static void ValidateDates(IEnumerable<string?>? dates, string field, FieldErrors errors)
+    {
+        foreach (var (day, i) in (dates ?? []).Select((d, i) => (d, i)))
+        {
+            if (day is null || !TryParse(day, out _))
+            {
+                errors.Add($"{field}[{i}]", $"'{day}' is not a date written yyyy-MM-dd");
+            }
+        }
+    }
 
     private static Dictionary<DateOnly, string> Dates(string[] dates, string why)
     {

@@ -52,18 +52,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
             return null;
         }
 
-        var view = DecisionView.From(decision);
-        db.Decisions.Add(new DecisionRow
-        {
-            LeadId = lead.Id,
-            FlowVersion = decision.FlowVersion,
-            Kind = view.Kind,
-            Rule = decision.Rule,
-            RepId = decision.RepId,
-            PoolId = decision.PoolId,
-            TraceJson = JsonSerializer.Serialize(view, Json.Options),
-            At = now,
-        });
+        DecisionView.Record(db, lead.Id, decision, now);
 
         var heldSince = lead.HeldSince;
         lead.UpdatedAt = now;
