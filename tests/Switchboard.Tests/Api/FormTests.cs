@@ -4,18 +4,11 @@ using System.Net.Http.Json;
 namespace Switchboard.Tests.Api;
 
 /// <summary>A plain HTML form on someone's website posting to <c>/forms/{key}</c>, without a key.</summary>
-public abstract class FormTests(TestDatabase database) : IAsyncLifetime
+public abstract class FormTests(TestDatabase database) : HostedTests(database)
 {
-    private ServiceHost? _host;
-
-    private HttpClient Admin => _host!.Admin;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _host = await ServiceHost.StartAsync(await database.CreateAsync());
-        await Admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
-        await Admin.PostOk("/api/reps", new { id = "a", name = "A", teamIds = new[] { "sdr" } });
-        await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
+        await RoundRobinTeamAsync("a");
         await Admin.PostOk("/api/forms", new
         {
             key = "demo",
@@ -28,20 +21,9 @@ public abstract class FormTests(TestDatabase database) : IAsyncLifetime
         });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-            database.Delete(_host.Db);
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     private HttpClient Browser()
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host!.BaseAddress };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress };
         client.DefaultRequestHeaders.Add("Origin", "https://www.example.com");
         return client;
     }
@@ -97,7 +79,7 @@ public abstract class FormTests(TestDatabase database) : IAsyncLifetime
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/forms/demo");
         preflight.Headers.Add("Access-Control-Request-Method", "POST");
         var allowed = await browser.SendAsync(preflight);
-        using var stranger = new HttpClient { BaseAddress = _host!.BaseAddress };
+        using var stranger = new HttpClient { BaseAddress = Host.BaseAddress };
         using var strangerPreflight = new HttpRequestMessage(HttpMethod.Options, "/forms/demo");
         strangerPreflight.Headers.Add("Origin", "https://evil.example");
         var refused = await stranger.SendAsync(strangerPreflight);

@@ -6,12 +6,8 @@ using System.Text;
 namespace Switchboard.Tests.Api;
 
 /// <summary>CSV imports through the API and the CLI: good rows in, every bad row rejected with its line, re-runs merge.</summary>
-public abstract class ImportTests(TestDatabase database) : IAsyncLifetime
+public abstract class ImportTests(TestDatabase database) : HostedTests(database)
 {
-    private ServiceHost? _host;
-
-    private HttpClient Admin => _host!.Admin;
-
     private const string Csv = """
         Email Address,first_name,Company,employees,Country,Notes
         ada@engines.io,ada,Analytical Engines,250,United Kingdom,met at fair
@@ -22,23 +18,9 @@ public abstract class ImportTests(TestDatabase database) : IAsyncLifetime
         margaret@nasa.gov,Margaret,NASA,18000,US,
         """;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _host = await ServiceHost.StartAsync(await database.CreateAsync());
-        await Admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
-        await Admin.PostOk("/api/reps", new { id = "a", name = "A", teamIds = new[] { "sdr" } });
-        await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-            database.Delete(_host.Db);
-        }
-
-        GC.SuppressFinalize(this);
+        await RoundRobinTeamAsync("a");
     }
 
     private async Task<System.Text.Json.Nodes.JsonObject> Import(string csv, string map = "Email Address:email")
@@ -84,7 +66,7 @@ public abstract class ImportTests(TestDatabase database) : IAsyncLifetime
         var csv = "email,first_name\n" + string.Join("\n", people.Select(p => $"{p.ToUpperInvariant()},P"));
         var clients = Enumerable.Range(0, 8).Select(async c =>
         {
-            using var client = _host!.Client(ServiceHost.AdminKey);
+            using var client = Host.Client(ServiceHost.AdminKey);
             foreach (var p in people.Skip(c % 4))
             {
                 var response = await client.PostAsJsonAsync("/api/leads", new { email = p });
@@ -108,8 +90,8 @@ public abstract class ImportTests(TestDatabase database) : IAsyncLifetime
         var mapping = Path.Combine(folder, "map.yaml");
         await File.WriteAllTextAsync(mapping, "Email Address: email\nNotes: attributes.notes\n");
 
-        var (code, output) = await Cli(["import", file, "--mapping", mapping, "--db", _host!.Db]);
-        var (code2, output2) = await Cli(["import", file, "--mapping", mapping, "--db", _host.Db]);
+        var (code, output) = await Cli(["import", file, "--mapping", mapping, "--db", Host.Db]);
+        var (code2, output2) = await Cli(["import", file, "--mapping", mapping, "--db", Host.Db]);
 
         Assert.True(code == 0, output);
         Assert.Contains("3 imported, 1 merged into existing leads, 2 rejected", output, StringComparison.Ordinal);

@@ -5,30 +5,11 @@ using System.Text.Json.Nodes;
 namespace Switchboard.Tests.Api;
 
 /// <summary>What comes in is cleaned and the same person never becomes two leads, over real HTTP.</summary>
-public abstract class IntakeTests(TestDatabase database) : IAsyncLifetime
+public abstract class IntakeTests(TestDatabase database) : HostedTests(database)
 {
-    private ServiceHost? _host;
-
-    private HttpClient Admin => _host!.Admin;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _host = await ServiceHost.StartAsync(await database.CreateAsync());
-        await Admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
-        await Admin.PostOk("/api/reps", new { id = "a", name = "A", teamIds = new[] { "sdr" } });
-        await Admin.PostOk("/api/reps", new { id = "b", name = "B", teamIds = new[] { "sdr" } });
-        await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-            database.Delete(_host.Db);
-        }
-
-        GC.SuppressFinalize(this);
+        await RoundRobinTeamAsync("a", "b");
     }
 
     [Fact]
@@ -87,7 +68,7 @@ public abstract class IntakeTests(TestDatabase database) : IAsyncLifetime
         using var gate = new SemaphoreSlim(0);
         var posts = Enumerable.Range(0, 8).Select(async i =>
         {
-            using var client = _host!.Client(ServiceHost.AdminKey);
+            using var client = Host.Client(ServiceHost.AdminKey);
             await gate.WaitAsync();
             var response = await client.PostAsJsonAsync("/api/leads", new { email = i % 2 == 0 ? "Race@Example.COM" : " race@example.com", phone = $"030 1234567{i}" });
             return (response.StatusCode, Body: await response.Json());
@@ -104,7 +85,7 @@ public abstract class IntakeTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task Dedupe_IsConfigurable_EmailMatchingOff()
     {
-        var db = await database.CreateAsync();
+        var db = await Database.CreateAsync();
         await using var host = await ServiceHost.StartAsync(db, settings: new Dictionary<string, string> { ["DEDUPE_BY_EMAIL"] = "false" });
 
         var first = await host.Admin.PostOk("/api/leads", new { email = "shared@acme.io" });
@@ -112,7 +93,7 @@ public abstract class IntakeTests(TestDatabase database) : IAsyncLifetime
 
         Assert.NotEqual(first["id"].Str(), second["id"].Str());
         await host.DisposeAsync();
-        database.Delete(db);
+        Database.Delete(db);
     }
 }
 

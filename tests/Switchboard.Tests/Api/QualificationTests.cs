@@ -4,12 +4,8 @@ using System.Net.Http.Json;
 namespace Switchboard.Tests.Api;
 
 /// <summary>Disqualified leads are kept and visible but never routed; scores and the MQL threshold decide routing.</summary>
-public abstract class QualificationTests(TestDatabase database) : IAsyncLifetime
+public abstract class QualificationTests(TestDatabase database) : HostedTests(database)
 {
-    private ServiceHost? _host;
-
-    private HttpClient Admin => _host!.Admin;
-
     private const string Rules = """
         disqualify:
           - name: competitor
@@ -26,25 +22,11 @@ public abstract class QualificationTests(TestDatabase database) : IAsyncLifetime
           mql: 50
         """;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _host = await ServiceHost.StartAsync(await database.CreateAsync());
-        await Admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
-        await Admin.PostOk("/api/reps", new { id = "a", name = "A", teamIds = new[] { "sdr" } });
-        await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
+        await RoundRobinTeamAsync("a");
         var saved = await Admin.PutAsync("/api/intake/rules", new StringContent(Rules, System.Text.Encoding.UTF8, "application/yaml"));
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-            database.Delete(_host.Db);
-        }
-
-        GC.SuppressFinalize(this);
     }
 
     [Fact]

@@ -10,29 +10,14 @@ namespace Switchboard.Tests.Api;
 /// fake clock: exact weighted shares, a rep away for a day under each fairness mode, held leads picked up
 /// when working hours begin, team caps, holidays, territories and sticky account owners.
 /// </summary>
-public abstract class ScenarioTests(TestDatabase database) : IAsyncLifetime
+public abstract class ScenarioTests(TestDatabase database) : HostedTests(database)
 {
     /// <summary>Monday 2026-11-23 07:00 UTC: 08:00 in Berlin, 02:00 in New York.</summary>
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _clock = new(Monday);
-    private ServiceHost? _host;
-
-    private HttpClient Admin => _host!.Admin;
-
-    public async ValueTask InitializeAsync() =>
-        _host = await ServiceHost.StartAsync(await database.CreateAsync(), _clock, new Dictionary<string, string> { ["HELD_RETRY_SECONDS"] = "30" });
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-            database.Delete(_host.Db);
-        }
-
-        GC.SuppressFinalize(this);
-    }
+    protected override Task<ServiceHost> StartAsync(string db) =>
+        ServiceHost.StartAsync(db, _clock, new Dictionary<string, string> { ["HELD_RETRY_SECONDS"] = "30" });
 
     private async Task Team(string id, object? extra = null)
     {

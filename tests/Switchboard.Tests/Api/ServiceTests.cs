@@ -10,27 +10,8 @@ namespace Switchboard.Tests.Api;
 /// The service through real HTTP on a real database. The same suite runs on SQLite and on PostgreSQL
 /// (see the subclasses at the bottom).
 /// </summary>
-public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
+public abstract class ServiceTests(TestDatabase database) : HostedTests(database)
 {
-    private ServiceHost? _host;
-
-    protected ServiceHost Host => _host!;
-
-    protected HttpClient Admin => Host.Admin;
-
-    public async ValueTask InitializeAsync() => _host = await ServiceHost.StartAsync(await database.CreateAsync());
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-            database.Delete(_host.Db);
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     private async Task TeamWithReps(string team, params (string Id, int Weight)[] reps)
     {
         await Admin.PostOk("/api/teams", new { id = team, name = team.ToUpperInvariant() });
@@ -153,7 +134,7 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
         await Admin.PutFlow(OneRuleFlow("sdr", "round-robin"));
         var created = await PostConcurrently(clients: 8, perClient: 5);
 
-        _host = await Host.RestartAsync();
+        Host = await Host.RestartAsync();
 
         foreach (var lead in created)
         {
@@ -335,7 +316,7 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
     {
         // 14:58 UTC is 23:58 in Tokyo; two minutes later a new day begins there.
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 14, 58, 0, TimeSpan.Zero));
-        var db = await database.CreateAsync();
+        var db = await Database.CreateAsync();
         await using var host = await ServiceHost.StartAsync(db, clock);
         await host.Admin.PostOk("/api/teams", new { id = "apac", name = "APAC" });
         await host.Admin.PostOk("/api/reps", new { id = "kenji", name = "Kenji", teamIds = new[] { "apac" }, timeZone = "Asia/Tokyo", caps = new { perDay = 1 } });
@@ -357,7 +338,7 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
         Assert.InRange(retried["routed"]!.GetValue<int>(), 0, 1); // 0 when the timer got there first
         Assert.Equal("held", third["status"].Str());
         await host.DisposeAsync();
-        database.Delete(db);
+        Database.Delete(db);
     }
 
     [Fact]
@@ -365,7 +346,7 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
     {
         // Monday 2026-11-23 07:59 in Berlin (06:59 UTC); Ada works 08:00-12:00 and 13:00-17:00 there.
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 6, 59, 0, TimeSpan.Zero));
-        var db = await database.CreateAsync();
+        var db = await Database.CreateAsync();
         await using var host = await ServiceHost.StartAsync(db, clock);
         await host.Admin.PostOk("/api/teams", new { id = "dach", name = "DACH" });
         await host.Admin.PostOk("/api/reps", new
@@ -386,7 +367,7 @@ public abstract class ServiceTests(TestDatabase database) : IAsyncLifetime
         Assert.Contains("ada: outside working hours (now Mon 07:59 Europe/Berlin; hours that day: 08:00-12:00, 13:00-17:00)", early["decision"]!["held"]!["reason"].Str(), StringComparison.Ordinal);
         Assert.Equal("ada", onTime["ownerRepId"].Str());
         await host.DisposeAsync();
-        database.Delete(db);
+        Database.Delete(db);
     }
 
     [Fact]
