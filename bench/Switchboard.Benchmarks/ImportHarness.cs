@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Switchboard.Capture;
 
 namespace Switchboard.Benchmarks;
@@ -110,28 +107,7 @@ public static class ImportHarness
 
     private static async Task<(long Imported, long Duplicates, long Rejected, double Seconds, double PeakMb, double StartMb)> ImportAsync(string file, string csv)
     {
-        await using var app = await SwitchboardApp.CreateAsync(["--urls", "http://127.0.0.1:0"], b =>
-        {
-            b.Configuration["DB"] = file;
-            b.Configuration["ADMIN_KEY"] = "bench-admin-key";
-            b.Logging.ClearProviders();
-        }, TextWriter.Null);
-        await app.StartAsync();
-        using (var admin = new HttpClient { BaseAddress = new Uri(app.Urls.First()) })
-        {
-            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bench-admin-key");
-            (await admin.PostAsJsonAsync("/api/teams", new { id = "sdr", name = "SDR" })).EnsureSuccessStatusCode();
-            for (var i = 0; i < 10; i++)
-            {
-                (await admin.PostAsJsonAsync("/api/reps", new { id = $"rep-{i}", name = $"Rep {i}", teamIds = new[] { "sdr" }, weight = 1 + (i % 3) })).EnsureSuccessStatusCode();
-            }
-
-            using var flow = new StringContent(
-                "rules:\n  - name: enterprise\n    when: company.employees >= 4000 and country in ['US', 'CA']\n    assign: { to: { team: sdr }, strategy: load-balanced }\n  - name: everyone\n    assign: { to: { team: sdr }, strategy: weighted-round-robin }\nfallback: { pool: unassigned }\n",
-                System.Text.Encoding.UTF8, "application/yaml");
-            (await admin.PutAsync("/api/routing/flow", flow)).EnsureSuccessStatusCode();
-        }
-
+        await using var app = await LoadHarness.StartServiceAsync(file);
         GC.Collect();
         var process = Process.GetCurrentProcess();
         process.Refresh();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -92,17 +93,20 @@ public static class LoadHarness
         return rows.Count / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double PerSecond, double P50, double P99)> ServiceAsync(string file, List<object> rows, int clients)
+    /// <summary>
+    /// The service on a fresh SQLite file with the benchmarks' routing set-up: a 10-rep team (weights 1-3)
+    /// and a two-rule flow (load-balanced for big US/CA companies, weighted rotation for the rest).
+    /// </summary>
+    public static async Task<WebApplication> StartServiceAsync(string file)
     {
-        await using var app = await SwitchboardApp.CreateAsync(["--urls", "http://127.0.0.1:0"], b =>
+        var app = await SwitchboardApp.CreateAsync(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration["DB"] = file;
             b.Configuration["ADMIN_KEY"] = AdminKey;
             b.Logging.ClearProviders();
         }, TextWriter.Null);
         await app.StartAsync();
-        var baseAddress = new Uri(app.Urls.First());
-        using var admin = Client(baseAddress);
+        using var admin = Client(new Uri(app.Urls.First()));
         (await admin.PostAsJsonAsync("/api/teams", new { id = "sdr", name = "SDR" })).EnsureSuccessStatusCode();
         for (var i = 0; i < 10; i++)
         {
@@ -113,6 +117,14 @@ public static class LoadHarness
             "rules:\n  - name: enterprise\n    when: company.employees >= 4000 and country in ['US', 'CA']\n    assign: { to: { team: sdr }, strategy: load-balanced }\n  - name: everyone\n    assign: { to: { team: sdr }, strategy: weighted-round-robin }\nfallback: { pool: unassigned }\n",
             System.Text.Encoding.UTF8, "application/yaml");
         (await admin.PutAsync("/api/routing/flow", flow)).EnsureSuccessStatusCode();
+        return app;
+    }
+
+    private static async Task<(double PerSecond, double P50, double P99)> ServiceAsync(string file, List<object> rows, int clients)
+    {
+        await using var app = await StartServiceAsync(file);
+        var baseAddress = new Uri(app.Urls.First());
+        using var admin = Client(baseAddress);
 
         for (var i = 0; i < 50; i++)
         {
