@@ -75,10 +75,10 @@ public sealed record CompiledFlow(int Version, IReadOnlyList<CompiledRule> Rules
     public const string FallbackStateKey = "fallback";
 
     /// <summary>Trailing windows of rep history the flow's strategies read; the host counts exactly these.</summary>
-    public IReadOnlyList<TimeSpan> HistoryWindows => [.. Rules.Select(r => r.Strategy?.HistoryWindow).OfType<TimeSpan>().Distinct()];
+    public IReadOnlyList<TimeSpan> HistoryWindows { get; } = [.. Rules.Select(r => r.Strategy?.HistoryWindow).OfType<TimeSpan>().Distinct()];
 
     /// <summary>Whether any rule routes by account owner, so the host looks the lead's account up.</summary>
-    public bool NeedsAccount => Rules.Any(r => r.Strategy?.NeedsAccount == true);
+    public bool NeedsAccount { get; } = Rules.Any(r => r.Strategy?.NeedsAccount == true);
 }
 
 /// <summary>One problem in a flow document: where (a JSON-path-like field), and why.</summary>
