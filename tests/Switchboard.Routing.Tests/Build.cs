@@ -96,7 +96,8 @@ internal static class Build
         int count,
         Func<int, List<RepState>, List<RepState>>? eligibilityChange = null,
         Func<int, Lead>? leads = null,
-        Dictionary<string, StrategyState>? states = null)
+        Dictionary<string, StrategyState>? states = null,
+        bool fixedHistory = false)
     {
         states ??= [];
         var decisions = new List<RoutingDecision>();
@@ -116,17 +117,10 @@ internal static class Build
 
             if (outcome.Decision.RepId is { } repId)
             {
-                reps = [.. reps.Select(r => r.Id != repId ? r : r with
+                reps = [.. reps.Select(r =>
                 {
-                    Load = r.Load with
-                    {
-                        OpenLeads = r.Load.OpenLeads + 1,
-                        AssignedToday = r.Load.AssignedToday + 1,
-                        AssignedThisHour = r.Load.AssignedThisHour + 1,
-                        AssignedThisWeek = r.Load.AssignedThisWeek + 1,
-                        AssignedThisMonth = r.Load.AssignedThisMonth + 1,
-                        LastAssignedAt = Now.AddSeconds(i),
-                    },
+                    var load = r.Load.AfterAssignment(Now.AddSeconds(i));
+                    return r.Id != repId ? r : r with { Load = fixedHistory ? load with { History = r.Load.History } : load };
                 })];
             }
         }

@@ -63,6 +63,18 @@ public sealed record RepLoad(
     public static readonly RepLoad Zero = new();
 
     public RepHistory In(TimeSpan window) => History is not null && History.TryGetValue(window, out var h) ? h : RepHistory.None;
+
+    /// <summary>The load after one more lead assigned at <paramref name="at"/>: what the host would count if it read again.</summary>
+    public RepLoad AfterAssignment(DateTimeOffset at) => this with
+    {
+        OpenLeads = OpenLeads + 1,
+        AssignedThisHour = AssignedThisHour + 1,
+        AssignedToday = AssignedToday + 1,
+        AssignedThisWeek = AssignedThisWeek + 1,
+        AssignedThisMonth = AssignedThisMonth + 1,
+        LastAssignedAt = at,
+        History = History?.ToDictionary(h => h.Key, h => h.Value with { Assigned = h.Value.Assigned + 1 }),
+    };
 }
 
 /// <summary>Leads assigned to a rep within a trailing window, and how they ended so far.</summary>

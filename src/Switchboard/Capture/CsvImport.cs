@@ -65,11 +65,10 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
         var more = true;
         while (more)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            await using var tx = await db.BeginRoutingTransactionAsync(ct);
-            var inBatch = 0;
-            while (inBatch < BatchSize && (more = await parser.ReadAsync()))
+            // Parse a batch first, so its duplicates are looked up in one query.
+            var rows = new List<LeadRow>(BatchSize);
+            var now = time.GetUtcNow();
+            while (rows.Count < BatchSize && (more = await parser.ReadAsync()))
             {
                 var line = parser.Parser.RawRow;
                 var record = parser.Parser.Record ?? [];
@@ -88,24 +87,35 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
                     continue;
                 }
 
-                var now = time.GetUtcNow();
-                var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), null, now, channel: "import");
-                var captured = await capture.CaptureOrMergeAsync(db, lead, actor, how, now, ct);
-                await db.SaveChangesAsync(ct); // visible to the next row's duplicate check
-                db.ChangeTracker.Clear();
-                if (captured.Duplicate)
-                {
-                    duplicates++;
-                }
-                else
-                {
-                    imported++;
-                }
-
-                inBatch++;
+                rows.Add(input.ToRow(Guid.CreateVersion7(now).ToString(), null, now, channel: "import"));
             }
 
-            await tx.CommitAsync(ct);
+            if (rows.Count > 0)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+                await using var tx = await db.BeginRoutingTransactionAsync(ct);
+                now = time.GetUtcNow();
+                var batch = await capture.BeginAsync(db, rows, now, ct);
+                foreach (var lead in rows)
+                {
+                    lead.CreatedAt = lead.UpdatedAt = now;
+                    var captured = await capture.CaptureOrMergeAsync(db, batch, lead, actor, how, now, ct);
+                    if (captured.Duplicate)
+                    {
+                        duplicates++;
+                    }
+                    else
+                    {
+                        imported++;
+                    }
+                }
+
+                await batch.FinishAsync(db, ct);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+
             progress?.Report(reader.BaseStream.CanSeek ? reader.BaseStream.Position : imported + duplicates + rejected);
         }
 

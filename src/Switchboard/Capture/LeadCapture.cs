@@ -16,19 +16,43 @@ namespace Switchboard.Capture;
 public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRules, LeadScorer scorer, SwitchboardOptions options)
 {
     /// <summary>
-    /// A lead from any channel: merged into the original when it is the same person again (the original
-    /// keeps its owner and gains what it lacked), else captured as new. <paramref name="how"/> reads
-    /// "through the API", "through form 'demo'", ... on the timeline.
+    /// Reads what capturing <paramref name="leads"/> needs once: their possible duplicates, the intake
+    /// rules and (when a lead is routed) the routing state. The caller holds the routing transaction.
     /// </summary>
+    public async Task<CaptureBatch> BeginAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, DateTimeOffset now, CancellationToken ct) =>
+        new(await LeadDuplicates.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
+
+    /// <summary>One lead on its own: <see cref="BeginAsync"/>, capture, finish.</summary>
     public async Task<Captured> CaptureOrMergeAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
     {
-        if (await LeadDuplicates.FindAsync(db, lead, options.Dedupe, ct) is not { } match)
+        var batch = await BeginAsync(db, [lead], now, ct);
+        var captured = await CaptureOrMergeAsync(db, batch, lead, actor, how, now, ct);
+        await batch.FinishAsync(db, ct);
+        return captured;
+    }
+
+    /// <summary>
+    /// A lead from any channel: merged into the original when it is the same person again (the original
+    /// keeps its owner and gains what it lacked), else captured as new. <paramref name="how"/> reads
+    /// "through the API", "through form 'demo'", ... on the timeline. The caller saves.
+    /// </summary>
+    public async Task<Captured> CaptureOrMergeAsync(SwitchboardDb db, CaptureBatch batch, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
+    {
+        if (batch.Duplicates.Find(lead, options.Dedupe) is not { } match)
         {
-            var decision = await CaptureAsync(db, lead, actor, how, now, ct);
-            return new Captured(lead, false, decision is null ? null : DecisionView.From(decision));
+            batch.Duplicates.Add(LeadDuplicates.KeysOf(lead));
+            var decision = await CaptureAsync(db, batch, lead, actor, how, now, ct);
+            var view = decision is null ? null : DecisionView.From(decision);
+            if (view is not null)
+            {
+                batch.Decisions[lead.Id] = view;
+            }
+
+            return new Captured(lead, false, view);
         }
 
-        var original = await db.Leads.FirstAsync(l => l.Id == match.ExistingId, ct);
+        // Find looks at tracked leads first: the original may be new in this very batch.
+        var original = (await db.Leads.FindAsync([match.ExistingId], ct))!;
         var filled = LeadDuplicates.MergeInto(original, lead);
         original.UpdatedAt = now;
         db.LeadEvents.Add(new LeadEventRow
@@ -40,11 +64,11 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             Note = $"captured again {how}{(lead.Source is null ? "" : $" (source: {lead.Source})")}: {match.Reason}; " +
                    (filled.Count == 0 ? "nothing new" : "filled " + string.Join(", ", filled)),
         });
-        return new Captured(original, true, await DecisionView.LatestAsync(db, original.Id, ct));
+        return new Captured(original, true, batch.Decisions.GetValueOrDefault(original.Id) ?? await DecisionView.LatestAsync(db, original.Id, ct));
     }
 
     /// <returns>The decision when the lead was routed (or sent to nurture), null when it was disqualified.</returns>
-    private async Task<RoutingDecision?> CaptureAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
+    private async Task<RoutingDecision?> CaptureAsync(SwitchboardDb db, CaptureBatch batch, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
     {
         db.Leads.Add(lead);
         db.LeadEvents.Add(new LeadEventRow
@@ -56,7 +80,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             Note = lead.Source is null ? $"captured {how}" : $"captured {how} (source: {lead.Source})",
         });
 
-        var rules = await intakeRules.CurrentAsync(db, ct);
+        var rules = batch.IntakeRules;
         var q = rules.Qualify(lead.ToEngineLead());
         if (q.DisqualifiedReason is { } why)
         {
@@ -110,7 +134,8 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             return decision;
         }
 
-        return await routing.RouteAsync(db, lead, "system", now, ct);
+        batch.Routing ??= await routing.BeginAsync(db, batch.Now, ct);
+        return await routing.RouteAsync(db, batch.Routing, lead, "system", now, ct);
     }
 }
 
@@ -118,4 +143,26 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
 public sealed record Captured(LeadRow Lead, bool Duplicate, DecisionView? Decision)
 {
     public LeadCreated ToResponse() => new(Lead.Id, Lead.Status, Lead.OwnerRepId, Lead.PoolId, Duplicate, Decision);
+}
+
+/// <summary>What capturing a batch of leads reads once (see <see cref="LeadCapture.BeginAsync"/>) and carries from lead to lead.</summary>
+public sealed class CaptureBatch(DuplicateIndex duplicates, IntakeRules intakeRules, DateTimeOffset now)
+{
+    public DuplicateIndex Duplicates => duplicates;
+    public IntakeRules IntakeRules => intakeRules;
+    public DateTimeOffset Now => now;
+
+    /// <summary>Read on the first lead that is routed; disqualified and nurtured leads need none of it.</summary>
+    public RoutingBatch? Routing { get; set; }
+
+    /// <summary>Decisions made in this batch, for duplicates of leads not saved yet.</summary>
+    public Dictionary<string, DecisionView> Decisions { get; } = new(StringComparer.Ordinal);
+
+    public async Task FinishAsync(SwitchboardDb db, CancellationToken ct)
+    {
+        if (Routing is not null)
+        {
+            await Routing.FinishAsync(db, ct);
+        }
+    }
 }

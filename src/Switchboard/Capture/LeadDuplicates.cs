@@ -14,28 +14,36 @@ namespace Switchboard.Capture;
 /// </summary>
 public static class LeadDuplicates
 {
-    public static async Task<DuplicateMatch?> FindAsync(SwitchboardDb db, LeadRow incoming, DedupeRules rules, CancellationToken ct)
+    /// <summary>
+    /// Reads every stored lead that shares a key with any of <paramref name="incoming"/> in one query, so
+    /// a batch of leads (an import) is checked against the database once and against itself in memory.
+    /// </summary>
+    public static async Task<DuplicateIndex> IndexAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> incoming, CancellationToken ct)
     {
-        var (email, phone, domain, key, externalId) = (incoming.Email, incoming.Phone, incoming.CompanyDomain, incoming.CompanyKey, incoming.ExternalId);
-        if (email is null && phone is null && domain is null && key is null && externalId is null)
+        string[] Distinct(Func<LeadRow, string?> key) => [.. incoming.Select(key).OfType<string>().Distinct()];
+        var (emails, phones, externalIds, keys) = (Distinct(l => l.Email), Distinct(l => l.Phone), Distinct(l => l.ExternalId), Distinct(l => l.CompanyKey));
+        var domains = Distinct(l => l.CompanyDomain is { } d && !Normalize.FreeMail.Contains(d) ? d : null);
+        var index = new DuplicateIndex();
+        if (emails.Length + phones.Length + externalIds.Length + keys.Length + domains.Length == 0)
         {
-            return null;
+            return index;
         }
 
-        var candidates = await db.Leads.AsNoTracking()
-            .Where(l => l.Id != incoming.Id &&
-                        ((email != null && l.Email == email) || (phone != null && l.Phone == phone) ||
-                         (domain != null && l.CompanyDomain == domain) || (key != null && l.CompanyKey == key) ||
-                        (externalId != null && l.ExternalId == externalId)))
+        var stored = await db.Leads.AsNoTracking()
+            .Where(l => emails.Contains(l.Email!) || phones.Contains(l.Phone!) || externalIds.Contains(l.ExternalId!) ||
+                        keys.Contains(l.CompanyKey!) || domains.Contains(l.CompanyDomain!))
             .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id)
-            .Take(500)
             .Select(l => new { l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain, l.ExternalId })
             .ToListAsync(ct);
-        return Duplicates.Find(
-            Keys(incoming.Id, incoming.Email, incoming.Phone, incoming.FirstName, incoming.LastName, incoming.CompanyKey, incoming.CompanyDomain, incoming.ExternalId),
-            candidates.Select(c => Keys(c.Id, c.Email, c.Phone, c.FirstName, c.LastName, c.CompanyKey, c.CompanyDomain, c.ExternalId)),
-            rules);
+        foreach (var l in stored)
+        {
+            index.Add(Keys(l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain, l.ExternalId));
+        }
+
+        return index;
     }
+
+    public static PersonKeys KeysOf(LeadRow l) => Keys(l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain, l.ExternalId);
 
     private static PersonKeys Keys(string id, string? email, string? phone, string? first, string? last, string? companyKey, string? domain, string? externalId) =>
         new(id, email, phone, first, last, companyKey, domain is not null && Normalize.FreeMail.Contains(domain) ? null : domain, externalId);
@@ -95,5 +103,42 @@ public static class LeadDuplicates
         }
 
         return filled;
+    }
+}
+
+/// <summary>
+/// Leads that could be duplicates, indexed by each of their keys, oldest first: what the database held
+/// when a batch began plus the batch's own new leads as they are captured.
+/// </summary>
+public sealed class DuplicateIndex
+{
+    private readonly Dictionary<string, List<(long Seq, PersonKeys Lead)>> byKey = new(StringComparer.Ordinal);
+    private long seq;
+
+    public void Add(PersonKeys lead)
+    {
+        seq++;
+        foreach (var key in KeysOf(lead))
+        {
+            (byKey.TryGetValue(key, out var list) ? list : byKey[key] = []).Add((seq, lead));
+        }
+    }
+
+    public DuplicateMatch? Find(LeadRow incoming, DedupeRules rules)
+    {
+        var keys = LeadDuplicates.KeysOf(incoming);
+        var candidates = KeysOf(keys)
+            .SelectMany(k => byKey.TryGetValue(k, out var list) ? list : [])
+            .DistinctBy(c => c.Seq)
+            .OrderBy(c => c.Seq)
+            .Select(c => c.Lead);
+        return Duplicates.Find(keys, candidates, rules);
+    }
+
+    private static IEnumerable<string> KeysOf(PersonKeys p)
+    {
+        string?[] keys = [p.Email is null ? null : "e:" + p.Email, p.Phone is null ? null : "p:" + p.Phone, p.ExternalId is null ? null : "x:" + p.ExternalId,
+            p.CompanyKey is null ? null : "k:" + p.CompanyKey, p.CompanyDomain is null ? null : "d:" + p.CompanyDomain];
+        return keys.OfType<string>();
     }
 }

@@ -25,27 +25,43 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     /// <summary>Computes a decision without writing anything (dry-run).</summary>
     public async Task<RoutingOutcome?> DecideAsync(SwitchboardDb db, LeadRow lead, int? flowVersion, DateTimeOffset now, CancellationToken ct)
     {
-        var snapshot = await LoadAsync(db, flowVersion, now, ct);
-        if (snapshot is null)
+        var batch = await LoadAsync(db, flowVersion, now, ct);
+        if (batch is null)
         {
             return null;
         }
 
-        var engineLead = await ToEngineLeadAsync(db, lead, snapshot.Flow, ct);
-        return Router.Route(engineLead, snapshot.Flow, snapshot.Reps, snapshot.States, now, snapshot.Teams);
+        var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
+        return Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams);
+    }
+
+    /// <summary>Routes one lead: reads what the engine needs, decides, writes (see the batch overload).</summary>
+    public async Task<RoutingDecision?> RouteAsync(SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false)
+    {
+        var batch = await BeginAsync(db, now, ct);
+        var decision = await RouteAsync(db, batch, lead, actor, now, ct, retry);
+        await batch.FinishAsync(db, ct);
+        return decision;
     }
 
     /// <summary>
-    /// Routes a lead tracked by <paramref name="db"/> and writes the outcome: the lead's status and owner,
-    /// the decision trace, the timeline, the strategy state, the rep's and team's counters. The caller
-    /// holds the routing transaction and saves. A retry of a held lead that is still held writes nothing
-    /// (returns null), so held leads do not fill their timelines with identical attempts.
+    /// Reads what the engine needs once, for routing one lead or a batch of them (an import) in the
+    /// caller's routing transaction. Finish the batch to write the counters and strategy state.
     /// </summary>
-    public async Task<RoutingDecision?> RouteAsync(SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false)
+    public async Task<RoutingBatch> BeginAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
+        await LoadAsync(db, null, now, ct) ?? throw new InvalidOperationException("No routing flow is stored.");
+
+    /// <summary>
+    /// Routes a lead tracked by <paramref name="db"/> and writes the outcome: the lead's status and owner,
+    /// the decision trace, the timeline; the batch keeps the reps' and teams' load and the strategy state
+    /// current for the next lead. The caller holds the routing transaction and saves. A retry of a held
+    /// lead that is still held writes nothing (returns null), so held leads do not fill their timelines
+    /// with identical attempts.
+    /// </summary>
+    public async Task<RoutingDecision?> RouteAsync(SwitchboardDb db, RoutingBatch batch, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false)
     {
-        var snapshot = (await LoadAsync(db, null, now, ct))!;
-        var engineLead = await ToEngineLeadAsync(db, lead, snapshot.Flow, ct);
-        var outcome = Router.Route(engineLead, snapshot.Flow, snapshot.Reps, snapshot.States, now, snapshot.Teams);
+        var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
+        var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams);
         var decision = outcome.Decision;
         if (retry && decision.Kind == DecisionKind.Held)
         {
@@ -64,7 +80,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 lead.OwnerRepId = decision.RepId;
                 lead.PoolId = null;
                 lead.AssignedAt = now;
-                await CountAssignmentAsync(db, snapshot, snapshot.Reps.First(r => r.Id == decision.RepId), now, ct);
+                batch.CountAssignment(decision.RepId!, now);
                 break;
             case DecisionKind.Pooled:
                 lead.Status = "pooled";
@@ -96,52 +112,13 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
 
         if (outcome is { StateKey: { } key, NewState: { } state })
         {
-            var credits = JsonSerializer.Serialize(state.Credits);
-            var ledger = JsonSerializer.Serialize(Ledger.From(state), Json.Options);
-            if (snapshot.States.ContainsKey(key))
-            {
-                await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(u => u
-                    .SetProperty(s => s.Pointer, state.Pointer)
-                    .SetProperty(s => s.CreditsJson, credits)
-                    .SetProperty(s => s.LedgerJson, ledger)
-                    .SetProperty(s => s.UpdatedAt, now), ct);
-            }
-            else
-            {
-                db.StrategyStates.Add(new StrategyStateRow { Key = key, Pointer = state.Pointer, CreditsJson = credits, LedgerJson = ledger, UpdatedAt = now });
-            }
+            batch.SetState(key, state, now);
         }
 
         return decision;
     }
 
-    private static async Task CountAssignmentAsync(SwitchboardDb db, Snapshot snapshot, RepState rep, DateTimeOffset now, CancellationToken ct)
-    {
-        var repId = rep.Id;
-        await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
-        var periods = CapPeriods.For(rep.Rep.TimeZone, now).All.ToArray();
-        var existing = periods.Where(p => snapshot.Counters.Contains((repId, p))).ToArray();
-        if (existing.Length > 0)
-        {
-            await db.RepCounters.Where(c => c.RepId == repId && existing.Contains(c.Period))
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Count, c => c.Count + 1), ct);
-        }
-
-        foreach (var period in periods.Except(existing))
-        {
-            db.RepCounters.Add(new RepCounterRow { RepId = repId, Period = period, Count = 1 });
-        }
-    }
-
-    /// <summary>What the engine needs for one decision, read in one go.</summary>
-    private sealed record Snapshot(
-        CompiledFlow Flow,
-        List<RepState> Reps,
-        Dictionary<string, StrategyState> States,
-        HashSet<(string RepId, string Period)> Counters,
-        Dictionary<string, TeamState> Teams);
-
-    private async Task<Snapshot?> LoadAsync(SwitchboardDb db, int? flowVersion, DateTimeOffset now, CancellationToken ct)
+    private async Task<RoutingBatch?> LoadAsync(SwitchboardDb db, int? flowVersion, DateTimeOffset now, CancellationToken ct)
     {
         var flow = await flows.GetAsync(db, flowVersion, ct);
         if (flow is null)
@@ -162,7 +139,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 0, members.Sum(m => m.AssignedThisHour), members.Sum(m => m.AssignedToday), members.Sum(m => m.AssignedThisWeek), members.Sum(m => m.AssignedThisMonth)));
         }
 
-        return new Snapshot(flow, reps, states, counters, teams);
+        return new RoutingBatch(flow, reps, states, counters, teams);
     }
 
     /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
@@ -254,5 +231,102 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     {
         public static Ledger From(StrategyState s) =>
             new(new(s.Balances), [.. s.Absent], new(s.ExtraTurns), new(s.Waiting));
+    }
+}
+
+/// <summary>
+/// What the engine needs to route, read once per lead (or once per import batch) and kept current in
+/// memory as leads are assigned, so the next lead sees the load a fresh read would give. Its writes
+/// (rep counters, last-assigned times, strategy state) happen in <see cref="FinishAsync"/>.
+/// </summary>
+public sealed class RoutingBatch(
+    CompiledFlow flow,
+    List<RepState> reps,
+    Dictionary<string, StrategyState> states,
+    HashSet<(string RepId, string Period)> storedCounters,
+    Dictionary<string, TeamState> teams)
+{
+    private readonly HashSet<string> storedStates = [.. states.Keys];
+    private readonly Dictionary<string, DateTimeOffset> changedStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string RepId, string Period), int> counted = [];
+    private readonly Dictionary<string, DateTimeOffset> lastAssigned = new(StringComparer.Ordinal);
+
+    public CompiledFlow Flow => flow;
+    public List<RepState> Reps => reps;
+    public Dictionary<string, StrategyState> States => states;
+    public Dictionary<string, TeamState> Teams => teams;
+
+    public void SetState(string key, StrategyState state, DateTimeOffset now)
+    {
+        states[key] = state;
+        changedStates[key] = now;
+    }
+
+    /// <summary>One more lead for the rep: their load and their teams' load, and the counters to write.</summary>
+    public void CountAssignment(string repId, DateTimeOffset now)
+    {
+        var i = reps.FindIndex(r => r.Id == repId);
+        var rep = reps[i];
+        reps[i] = rep with { Load = rep.Load.AfterAssignment(now) };
+        foreach (var teamId in rep.Rep.TeamIds)
+        {
+            if (teams.TryGetValue(teamId, out var team))
+            {
+                teams[teamId] = team with { Load = team.Load.AfterAssignment(now) };
+            }
+        }
+
+        // The periods of the assignment's own moment, so a batch crossing midnight counts each day right.
+        foreach (var period in CapPeriods.For(rep.Rep.TimeZone, now).All)
+        {
+            counted[(repId, period)] = counted.GetValueOrDefault((repId, period)) + 1;
+        }
+
+        lastAssigned[repId] = now;
+    }
+
+    /// <summary>Writes what the batch counted: rep counters, last-assigned times, changed strategy state.</summary>
+    public async Task FinishAsync(SwitchboardDb db, CancellationToken ct)
+    {
+        foreach (var (repId, at) in lastAssigned)
+        {
+            await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, at), ct);
+        }
+
+        foreach (var ((repId, period), n) in counted)
+        {
+            if (storedCounters.Add((repId, period)))
+            {
+                db.RepCounters.Add(new RepCounterRow { RepId = repId, Period = period, Count = n });
+            }
+            else
+            {
+                await db.RepCounters.Where(c => c.RepId == repId && c.Period == period)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Count, c => c.Count + n), ct);
+            }
+        }
+
+        foreach (var (key, at) in changedStates)
+        {
+            var state = states[key];
+            var credits = JsonSerializer.Serialize(state.Credits);
+            var ledger = JsonSerializer.Serialize(LeadRouting.Ledger.From(state), Json.Options);
+            if (storedStates.Add(key))
+            {
+                db.StrategyStates.Add(new StrategyStateRow { Key = key, Pointer = state.Pointer, CreditsJson = credits, LedgerJson = ledger, UpdatedAt = at });
+            }
+            else
+            {
+                await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.Pointer, state.Pointer)
+                    .SetProperty(s => s.CreditsJson, credits)
+                    .SetProperty(s => s.LedgerJson, ledger)
+                    .SetProperty(s => s.UpdatedAt, at), ct);
+            }
+        }
+
+        counted.Clear();
+        lastAssigned.Clear();
+        changedStates.Clear();
     }
 }

@@ -22,7 +22,8 @@ public class TopPerformerTests
         };
         var flow = Build.Flow(TopPerformerStrategy.StrategyName, options: new() { ["monthlyCap"] = "0" });
 
-        var decisions = Build.RouteMany(flow, reps, 270);
+        // Rates held where they are, to compare shares with them (the host also counts the new, unconverted leads).
+        var decisions = Build.RouteMany(flow, reps, 270, fixedHistory: true);
 
         var ideal = new Dictionary<string, double> { ["star"] = 300 / 675.0, ["steady"] = 150 / 675.0, ["new"] = 225 / 675.0 };
         for (var n = 1; n <= decisions.Count; n++)

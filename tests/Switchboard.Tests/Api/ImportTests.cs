@@ -60,6 +60,27 @@ public abstract class ImportTests(TestDatabase database) : HostedTests(database)
     }
 
     [Fact]
+    public async Task ImportAcrossBatches_SharesCapsAndDuplicatesWithinABatchHoldAsForSingleLeads()
+    {
+        // Rep a (weight 1) exists; b weighs 2, c weighs 1 with at most 30 a day. 402 rows: more than two
+        // batches, the last two repeating people from earlier in the same batch.
+        await Admin.PostOk("/api/reps", new { id = "b", name = "B", teamIds = new[] { "sdr" }, weight = 2 });
+        await Admin.PostOk("/api/reps", new { id = "c", name = "C", teamIds = new[] { "sdr" }, caps = new { perDay = 30 } });
+        await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: weighted-round-robin }\nfallback: { pool: unassigned }\n");
+        var rows = Enumerable.Range(0, 400).Select(i => $"p{i}@example.org").Concat(["P390@EXAMPLE.ORG", "p395@example.org"]);
+
+        var result = await Import("email\n" + string.Join("\n", rows), "");
+
+        Assert.Equal((400, 2), (result["imported"]!.GetValue<int>(), result["duplicates"]!.GetValue<int>()));
+        var owners = (await Admin.AllLeads()).GroupBy(l => l["ownerRepId"].Str()).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(30, owners["c"]); // c fills up in the middle of the first batch: load is carried from lead to lead
+        // 1:2:1 until c is full at 120 leads, then 1:2 between a and b: 30 + 93 and 60 + 187, within one.
+        Assert.InRange(owners["a"], 122, 124);
+        Assert.InRange(owners["b"], 246, 248);
+        Assert.Equal(400, owners.Values.Sum());
+    }
+
+    [Fact]
     public async Task EightClientsAndAnImportSendingTheSamePeopleAtOnce_OneLeadEach()
     {
         var people = Enumerable.Range(0, 20).Select(i => $"person{i}@same.example").ToList();
