@@ -67,6 +67,7 @@ public static class SwitchboardApp
         api.MapHolidaysApi();
         api.MapIntakeApi();
         api.MapImportsApi();
+        api.MapAccountsApi();
         app.MapFormsApi(api);
 
         await StorageExtensions.MigrateAsync(app.Services);

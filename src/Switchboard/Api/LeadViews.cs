@@ -107,7 +107,8 @@ public sealed record LeadView(
     string? DisqualifiedReason = null,
     string? Channel = null,
     string? Campaign = null,
-    UtmInput? Utm = null)
+    UtmInput? Utm = null,
+    string? AccountId = null)
 {
     public static LeadView From(LeadRow l, DecisionView? decision, IReadOnlyList<TimelineEntry>? timeline) => new(
         l.Id, l.ExternalId, l.Source, l.FirstName, l.LastName, l.Email, l.Phone, l.Title,
@@ -124,7 +125,8 @@ public sealed record LeadView(
         l.Campaign,
         l.UtmSource is null && l.UtmMedium is null && l.UtmCampaign is null && l.UtmTerm is null && l.UtmContent is null
             ? null
-            : new UtmInput(l.UtmSource, l.UtmMedium, l.UtmCampaign, l.UtmTerm, l.UtmContent));
+            : new UtmInput(l.UtmSource, l.UtmMedium, l.UtmCampaign, l.UtmTerm, l.UtmContent),
+        l.AccountId);
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

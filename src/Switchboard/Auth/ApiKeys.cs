@@ -118,6 +118,10 @@ public static class Policies
     public const string Admin = "admin";
     public const string AdminOrManager = "admin-or-manager";
     public const string CreatesLeads = "creates-leads";
+    public const string ReadsAccounts = "reads-accounts";
+
+    /// <summary>Admins, and integrations that sync accounts from a CRM.</summary>
+    public const string ManagesAccounts = "manages-accounts";
 
     public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services)
     {
@@ -127,7 +131,9 @@ public static class Policies
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(AdminOrManager, p => p.RequireRole(Roles.Admin, Roles.Manager))
-            .AddPolicy(CreatesLeads, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Integration));
+            .AddPolicy(CreatesLeads, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Integration))
+            .AddPolicy(ReadsAccounts, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Integration))
+            .AddPolicy(ManagesAccounts, p => p.RequireRole(Roles.Admin, Roles.Integration));
         return services;
     }
 }

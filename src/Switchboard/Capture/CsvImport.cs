@@ -34,15 +34,8 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
         int keepRejects = int.MaxValue,
         CancellationToken ct = default)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            DetectDelimiter = true,
-            BadDataFound = null,
-            MissingFieldFound = null,
-            TrimOptions = TrimOptions.Trim,
-        };
         using var reader = new StreamReader(csv);
-        using var parser = new CsvReader(reader, config);
+        using var parser = new CsvReader(reader, Configuration());
         if (!await parser.ReadAsync() || !parser.ReadHeader() || parser.HeaderRecord is not { Length: > 0 } header)
         {
             return new ImportResult(0, 0, 0, []);
@@ -121,6 +114,15 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
 
         return new ImportResult(imported, duplicates, rejected, rejects);
     }
+
+    /// <summary>How Switchboard reads CSV: comma, semicolon or tab found by itself; ragged rows are reported, not thrown.</summary>
+    public static CsvConfiguration Configuration() => new(CultureInfo.InvariantCulture)
+    {
+        DetectDelimiter = true,
+        BadDataFound = null,
+        MissingFieldFound = null,
+        TrimOptions = TrimOptions.Trim,
+    };
 
     /// <summary>A column map written <c>Column:field,Other column:company.name</c> (API) or read from YAML (CLI).</summary>
     public static Dictionary<string, string> ParseMap(string? text) =>

@@ -20,7 +20,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
     /// rules and (when a lead is routed) the routing state. The caller holds the routing transaction.
     /// </summary>
     public async Task<CaptureBatch> BeginAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, DateTimeOffset now, CancellationToken ct) =>
-        new(await LeadDuplicates.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
+        new(await LeadDuplicates.IndexAsync(db, leads, ct), await LeadAccounts.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
 
     /// <summary>One lead on its own: <see cref="BeginAsync"/>, capture, finish.</summary>
     public async Task<Captured> CaptureOrMergeAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
@@ -79,6 +79,19 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             Actor = actor,
             Note = lead.Source is null ? $"captured {how}" : $"captured {how} (source: {lead.Source})",
         });
+
+        if (batch.Accounts.Match(lead) is var (account, reason))
+        {
+            lead.AccountId = account.Id;
+            db.LeadEvents.Add(new LeadEventRow
+            {
+                LeadId = lead.Id,
+                Type = "account",
+                At = now,
+                Actor = "system",
+                Note = $"matched to account '{account.Name}' ({account.Id}) by {reason}" + (account.OwnerRepId is { } owner ? $"; owner {owner}" : "; no owner"),
+            });
+        }
 
         var rules = batch.IntakeRules;
         var q = rules.Qualify(lead.ToEngineLead());
@@ -146,9 +159,10 @@ public sealed record Captured(LeadRow Lead, bool Duplicate, DecisionView? Decisi
 }
 
 /// <summary>What capturing a batch of leads reads once (see <see cref="LeadCapture.BeginAsync"/>) and carries from lead to lead.</summary>
-public sealed class CaptureBatch(DuplicateIndex duplicates, IntakeRules intakeRules, DateTimeOffset now)
+public sealed class CaptureBatch(DuplicateIndex duplicates, AccountIndex accounts, IntakeRules intakeRules, DateTimeOffset now)
 {
     public DuplicateIndex Duplicates => duplicates;
+    public AccountIndex Accounts => accounts;
     public IntakeRules IntakeRules => intakeRules;
     public DateTimeOffset Now => now;
 

@@ -6,14 +6,21 @@ using Switchboard.Storage;
 namespace Switchboard.Routing;
 
 /// <summary>
-/// Finds who already works a lead's company: the owner of the most recent earlier lead with the same
-/// company domain (or email domain, unless it is a free-mail provider), else the same company name.
-/// Stored leads are normalized (LeadInput.ToRow), so plain equality finds them.
+/// Finds who already works a lead's company: the owner of the account the lead was matched to on
+/// arrival; else the owner of the most recent earlier lead with the same company domain (or email
+/// domain, unless it is a free-mail provider), else the same company name. Stored leads are normalized
+/// (LeadInput.ToRow), so plain equality finds them.
 /// </summary>
 public static class AccountLookup
 {
     public static async Task<AccountMatch?> FindAsync(SwitchboardDb db, LeadRow lead, CancellationToken ct)
     {
+        if (lead.AccountId is { } accountId &&
+            await db.Accounts.AsNoTracking().Where(a => a.Id == accountId && a.OwnerRepId != null).Select(a => new { a.Name, a.OwnerRepId }).FirstOrDefaultAsync(ct) is { } account)
+        {
+            return new AccountMatch(account.OwnerRepId!, $"account '{account.Name}' ({accountId})");
+        }
+
         var earlier = db.Leads.AsNoTracking().Where(l => l.Id != lead.Id && l.OwnerRepId != null);
         var domain = Domain(lead);
         if (domain is not null)

@@ -140,6 +140,9 @@ public sealed class LeadRow
     public string? CompanyName { get; set; }
     public string? CompanyDomain { get; set; }
 
+    /// <summary>The account the lead was matched to on arrival (by domain or company name), if any.</summary>
+    public string? AccountId { get; set; }
+
     /// <summary>The company name reduced for matching (lower case, no legal form): see Normalize.CompanyKey.</summary>
     public string? CompanyKey { get; set; }
     public int? CompanyEmployees { get; set; }
@@ -173,6 +176,27 @@ public sealed class LeadRow
 
     /// <summary>Since when the lead has been held; null unless its status is held. Retries go by arrival.</summary>
     public DateTimeOffset? HeldSince { get; set; }
+}
+
+/// <summary>A company the sales team works, with its owner: leads from it are matched to it on arrival.</summary>
+public sealed class AccountRow
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>Normalize.CompanyKey of the name, and its first three characters (the fuzzy match's candidates).</summary>
+    public string? NameKey { get; set; }
+    public string? NameBlock { get; set; }
+    public string? OwnerRepId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A web domain of an account; a domain belongs to one account.</summary>
+public sealed class AccountDomainRow
+{
+    public required string Domain { get; set; }
+    public required string AccountId { get; set; }
 }
 
 public sealed class DecisionRow

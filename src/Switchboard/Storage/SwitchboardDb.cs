@@ -27,6 +27,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<HolidayCalendarRow> HolidayCalendars => Set<HolidayCalendarRow>();
     public DbSet<IntakeRulesRow> IntakeRules => Set<IntakeRulesRow>();
     public DbSet<FormRow> Forms => Set<FormRow>();
+    public DbSet<AccountRow> Accounts => Set<AccountRow>();
+    public DbSet<AccountDomainRow> AccountDomains => Set<AccountDomainRow>();
 
     /// <summary>
     /// Starts the transaction that every routing write runs in, holding the routing lock: SQLite's
@@ -77,6 +79,21 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.Campaign);
             e.HasIndex(l => l.ExternalId);
             e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
+            e.HasIndex(l => l.AccountId);
+        });
+        modelBuilder.Entity<AccountRow>(e =>
+        {
+            e.ToTable("accounts");
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => a.NameKey);
+            e.HasIndex(a => a.NameBlock);
+            e.HasIndex(a => a.OwnerRepId);
+        });
+        modelBuilder.Entity<AccountDomainRow>(e =>
+        {
+            e.ToTable("account_domains");
+            e.HasKey(d => d.Domain);
+            e.HasIndex(d => d.AccountId);
         });
         modelBuilder.Entity<DecisionRow>(e =>
         {

@@ -22,6 +22,57 @@ namespace Switchboard.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Switchboard.Storage.AccountDomainRow", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Domain");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("account_domains", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.AccountRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NameBlock")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NameKey")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OwnerRepId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameBlock");
+
+                    b.HasIndex("NameKey");
+
+                    b.HasIndex("OwnerRepId");
+
+                    b.ToTable("accounts", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.ApiKeyRow", b =>
                 {
                     b.Property<string>("Id")
@@ -272,6 +323,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<string>("AccountId")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("AssignedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -395,6 +449,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("numeric");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
 
                     b.HasIndex("Campaign");
 

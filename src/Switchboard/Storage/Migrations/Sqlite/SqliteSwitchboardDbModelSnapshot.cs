@@ -16,6 +16,57 @@ namespace Switchboard.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("Switchboard.Storage.AccountDomainRow", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Domain");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("account_domains", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.AccountRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameBlock")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerRepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameBlock");
+
+                    b.HasIndex("NameKey");
+
+                    b.HasIndex("OwnerRepId");
+
+                    b.ToTable("accounts", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.ApiKeyRow", b =>
                 {
                     b.Property<string>("Id")
@@ -262,6 +313,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AccountId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("AssignedAt")
                         .HasColumnType("INTEGER");
 
@@ -385,6 +439,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
 
                     b.HasIndex("Campaign");
 
