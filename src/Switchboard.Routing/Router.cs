@@ -1,4 +1,5 @@
 using System.Globalization;
+using Switchboard.Routing.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
@@ -20,7 +21,8 @@ public static class Router
         IReadOnlyCollection<RepState> reps,
         IReadOnlyDictionary<string, StrategyState> states,
         DateTimeOffset now,
-        IReadOnlyDictionary<string, TeamState>? teams = null)
+        IReadOnlyDictionary<string, TeamState>? teams = null,
+        IReadOnlyDictionary<string, Condition>? poolConditions = null)
     {
         var byId = new Dictionary<string, RepState>(reps.Count, StringComparer.Ordinal);
         foreach (var r in reps)
@@ -45,6 +47,13 @@ public static class Router
 
             if (rule.Target.Kind == TargetKind.Pool)
             {
+                // A pool takes only the leads its condition allows (e.g. a West-coast pool for West-coast reps).
+                if (poolConditions is not null && poolConditions.TryGetValue(rule.Target.PoolId!, out var takes) && !takes.Evaluate(lead))
+                {
+                    trace.Add(new RuleTrace(rule.Name, false, $"{matchedNote}, but pool '{rule.Target.PoolId}' takes only leads where {takes.Source}"));
+                    continue;
+                }
+
                 trace.Add(new RuleTrace(rule.Name, true, matchedNote));
                 return Done(Pooled(flow, rule.Name, rule.Target.PoolId!, trace, $"rule '{rule.Name}' sends the lead to pool '{rule.Target.PoolId}'"));
             }

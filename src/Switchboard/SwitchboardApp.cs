@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using Switchboard.Api;
 using Switchboard.Auth;
 using Switchboard.Capture;
+using Switchboard.Pools;
 using Switchboard.Routing;
 using Switchboard.Scoring;
 using Switchboard.Storage;
@@ -42,6 +43,7 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<LeadScorer>();
         builder.Services.AddSingleton<LeadCapture>();
         builder.Services.AddSingleton<CsvImport>();
+        builder.Services.AddSingleton<PoolClaims>();
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
         builder.Services.AddProblemDetails();
@@ -68,6 +70,7 @@ public static class SwitchboardApp
         api.MapIntakeApi();
         api.MapImportsApi();
         api.MapAccountsApi();
+        api.MapPoolsApi();
         app.MapFormsApi(api);
 
         await StorageExtensions.MigrateAsync(app.Services);

@@ -99,6 +99,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
+    /// <summary>The service's own services, for test code that goes around the API on purpose (e.g. a naive control).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<ServiceHost> StartAsync(string db, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var app = await SwitchboardApp.CreateAsync(["--urls", "http://127.0.0.1:0"], b =>

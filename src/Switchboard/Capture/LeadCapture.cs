@@ -143,6 +143,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             DecisionView.Record(db, lead.Id, decision, now);
             lead.Status = "pooled";
             lead.PoolId = pool;
+            lead.PooledAt = now;
             db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "pooled", At = now, Actor = "system", Note = explanation });
             return decision;
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Api;
+using Switchboard.Routing.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
@@ -32,7 +33,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         }
 
         var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
-        return Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams);
+        return Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
     }
 
     /// <summary>Routes one lead: reads what the engine needs, decides, writes (see the batch overload).</summary>
@@ -61,7 +62,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     public async Task<RoutingDecision?> RouteAsync(SwitchboardDb db, RoutingBatch batch, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false)
     {
         var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
-        var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams);
+        var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
         var decision = outcome.Decision;
         if (retry && decision.Kind == DecisionKind.Held)
         {
@@ -85,6 +86,8 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
             case DecisionKind.Pooled:
                 lead.Status = "pooled";
                 lead.PoolId = decision.PoolId;
+                lead.PooledAt = now;
+                lead.PoolEscalatedAt = null;
                 break;
             default:
                 lead.Status = "held";
@@ -127,7 +130,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         }
 
         var teamRows = await db.Teams.AsNoTracking().ToListAsync(ct);
-        var (reps, counters) = await LoadRepsAsync(db, now, flow.HistoryWindows, teamRows, ct);
+        var reps = await LoadRepsAsync(db, now, flow.HistoryWindows, teamRows, ct);
         var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => ToState(s), ct);
 
         // A team's load is what its members received, each in their own hour/day/week/month.
@@ -139,7 +142,12 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 0, members.Sum(m => m.AssignedThisHour), members.Sum(m => m.AssignedToday), members.Sum(m => m.AssignedThisWeek), members.Sum(m => m.AssignedThisMonth)));
         }
 
-        return new RoutingBatch(flow, reps, states, counters, teams);
+        var pools = await db.Pools.AsNoTracking().Where(p => p.Condition != null).Select(p => new { p.Id, p.Condition }).ToListAsync(ct);
+        var poolConditions = pools
+            .Select(p => (p.Id, Condition.Compile(p.Condition!).Condition))
+            .Where(p => p.Condition is not null)
+            .ToDictionary(p => p.Id, p => p.Condition!, StringComparer.Ordinal);
+        return new RoutingBatch(flow, reps, states, teams, poolConditions);
     }
 
     /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
@@ -151,9 +159,9 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
 
     /// <summary>Every rep with their current load: open leads and assignments in their own hour/day/week/month.</summary>
     public static async Task<List<RepState>> LoadRepStatesAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
-        (await LoadRepsAsync(db, now, [], await db.Teams.AsNoTracking().ToListAsync(ct), ct)).Reps;
+        await LoadRepsAsync(db, now, [], await db.Teams.AsNoTracking().ToListAsync(ct), ct);
 
-    private static async Task<(List<RepState> Reps, HashSet<(string, string)> Counters)> LoadRepsAsync(
+    private static async Task<List<RepState>> LoadRepsAsync(
         SwitchboardDb db, DateTimeOffset now, IReadOnlyList<TimeSpan> windows, List<TeamRow> teams, CancellationToken ct)
     {
         var reps = await db.Reps.AsNoTracking().ToListAsync(ct);
@@ -207,7 +215,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 history.TryGetValue(r.Id, out var h) ? h : null);
             return new RepState(r.ToEngineRep(holidays.For(r)), load);
         })];
-        return (states, [.. counters.Keys]);
+        return states;
     }
 
     public static StrategyState ToState(StrategyStateRow row)
@@ -243,8 +251,8 @@ public sealed class RoutingBatch(
     CompiledFlow flow,
     List<RepState> reps,
     Dictionary<string, StrategyState> states,
-    HashSet<(string RepId, string Period)> storedCounters,
-    Dictionary<string, TeamState> teams)
+    Dictionary<string, TeamState> teams,
+    Dictionary<string, Condition> poolConditions)
 {
     private readonly HashSet<string> storedStates = [.. states.Keys];
     private readonly Dictionary<string, DateTimeOffset> changedStates = new(StringComparer.Ordinal);
@@ -255,6 +263,9 @@ public sealed class RoutingBatch(
     public List<RepState> Reps => reps;
     public Dictionary<string, StrategyState> States => states;
     public Dictionary<string, TeamState> Teams => teams;
+
+    /// <summary>Which leads each pool with a condition takes.</summary>
+    public Dictionary<string, Condition> PoolConditions => poolConditions;
 
     public void SetState(string key, StrategyState state, DateTimeOffset now)
     {
@@ -295,15 +306,7 @@ public sealed class RoutingBatch(
 
         foreach (var ((repId, period), n) in counted)
         {
-            if (storedCounters.Add((repId, period)))
-            {
-                db.RepCounters.Add(new RepCounterRow { RepId = repId, Period = period, Count = n });
-            }
-            else
-            {
-                await db.RepCounters.Where(c => c.RepId == repId && c.Period == period)
-                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Count, c => c.Count + n), ct);
-            }
+            await db.AddToCounterAsync(repId, period, n, ct);
         }
 
         foreach (var (key, at) in changedStates)

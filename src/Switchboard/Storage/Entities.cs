@@ -176,6 +176,45 @@ public sealed class LeadRow
 
     /// <summary>Since when the lead has been held; null unless its status is held. Retries go by arrival.</summary>
     public DateTimeOffset? HeldSince { get; set; }
+
+    /// <summary>Since when the lead has waited in its pool (its age there); null unless its status is pooled.</summary>
+    public DateTimeOffset? PooledAt { get; set; }
+
+    /// <summary>When the pool escalated the unclaimed lead (once per stay in the pool).</summary>
+    public DateTimeOffset? PoolEscalatedAt { get; set; }
+
+    /// <summary>The pool the owner claimed the lead from, if they claimed it.</summary>
+    public string? ClaimedFromPoolId { get; set; }
+}
+
+/// <summary>
+/// A pool reps claim leads from. Members are teams and reps; a condition (over the lead) says which leads
+/// the pool takes, so a West-coast pool with West-coast members shows West-coast leads only to them.
+/// </summary>
+public sealed class PoolRow
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>cherry-pick (members see the visible fields) or blind (nothing that identifies or qualifies the lead).</summary>
+    public required string Mode { get; set; }
+    public string[] MemberTeamIds { get; set; } = [];
+    public string[] MemberRepIds { get; set; } = [];
+    public string[] VisibleFields { get; set; } = [];
+    public string? Condition { get; set; }
+
+    /// <summary>Claim limits per rep: open leads they may hold, claims per day (their own day).</summary>
+    public int? ClaimMaxOpen { get; set; }
+    public int? ClaimPerDay { get; set; }
+
+    /// <summary>After how long an unclaimed lead escalates, and how: notify, widen (to the widen members) or move (to EscalateTo).</summary>
+    public string? EscalateAfter { get; set; }
+    public string? EscalateAction { get; set; }
+    public string[] WidenTeamIds { get; set; } = [];
+    public string[] WidenRepIds { get; set; } = [];
+    public string? EscalateTo { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>A company the sales team works, with its owner: leads from it are matched to it on arrival.</summary>

@@ -5,6 +5,15 @@ namespace Switchboard.Storage;
 
 public static class StorageExtensions
 {
+    /// <summary>
+    /// Adds to a rep's assignment counter, creating it when missing, in one statement (same SQL on SQLite
+    /// and PostgreSQL), so routing and claims counting the same rep at once never collide on a new row.
+    /// </summary>
+    public static Task AddToCounterAsync(this SwitchboardDb db, string repId, string period, int n, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO rep_counters ("RepId", "Period", "Count") VALUES ({repId}, {period}, {n}) ON CONFLICT ("RepId", "Period") DO UPDATE SET "Count" = rep_counters."Count" + {n}""",
+            ct);
+
     /// <summary>Registers the DbContext for the configured database (SQLite by default, or PostgreSQL).</summary>
     public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, SwitchboardOptions options)
     {

@@ -28,6 +28,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<IntakeRulesRow> IntakeRules => Set<IntakeRulesRow>();
     public DbSet<FormRow> Forms => Set<FormRow>();
     public DbSet<AccountRow> Accounts => Set<AccountRow>();
+    public DbSet<PoolRow> Pools => Set<PoolRow>();
     public DbSet<AccountDomainRow> AccountDomains => Set<AccountDomainRow>();
 
     /// <summary>
@@ -37,6 +38,13 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     /// across threads and across service instances.
     /// </summary>
     public abstract Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Starts a transaction for one rep's claim: claims by one rep run one at a time (so claim limits
+    /// hold), claims by different reps run side by side on PostgreSQL. SQLite has one writer anyway.
+    /// The lead itself is won by a conditional UPDATE, whatever the lock.
+    /// </summary>
+    public abstract Task<RoutingTransaction> BeginRepTransactionAsync(string repId, CancellationToken ct);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -70,7 +78,6 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.Property(l => l.Status).HasMaxLength(16);
             e.HasIndex(l => new { l.OwnerRepId, l.Status });
             e.HasIndex(l => new { l.Status, l.CreatedAt });
-            e.HasIndex(l => l.PoolId);
             e.HasIndex(l => l.CreatedByKeyId);
             e.HasIndex(l => l.Email);
             e.HasIndex(l => l.CompanyDomain);
@@ -80,6 +87,12 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.ExternalId);
             e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
             e.HasIndex(l => l.AccountId);
+            e.HasIndex(l => new { l.PoolId, l.Status, l.PooledAt });
+        });
+        modelBuilder.Entity<PoolRow>(e =>
+        {
+            e.ToTable("pools");
+            e.HasKey(p => p.Id);
         });
         modelBuilder.Entity<AccountRow>(e =>
         {
@@ -106,6 +119,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.ToTable("lead_events");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.LeadId);
+            e.HasIndex(x => new { x.RepId, x.Type, x.At });
         });
         modelBuilder.Entity<StrategyStateRow>(e =>
         {
@@ -167,6 +181,8 @@ public sealed class SqliteSwitchboardDb(DbContextOptions<SqliteSwitchboardDb> op
         }
     }
 
+    public override Task<RoutingTransaction> BeginRepTransactionAsync(string repId, CancellationToken ct) => BeginRoutingTransactionAsync(ct);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot compare or order DateTimeOffset stored as text; store ticks so it can.
@@ -184,6 +200,14 @@ public sealed class PostgresSwitchboardDb(DbContextOptions<PostgresSwitchboardDb
     {
         var tx = await Database.BeginTransactionAsync(ct);
         await Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({RoutingLockId})", ct);
+        return new RoutingTransaction(tx, null);
+    }
+
+    /// <summary>Rep locks use the two-key advisory lock space under their own class id, apart from the routing lock.</summary>
+    public override async Task<RoutingTransaction> BeginRepTransactionAsync(string repId, CancellationToken ct)
+    {
+        var tx = await Database.BeginTransactionAsync(ct);
+        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(1400332900, hashtext({repId}))", ct);
         return new RoutingTransaction(tx, null);
     }
 }

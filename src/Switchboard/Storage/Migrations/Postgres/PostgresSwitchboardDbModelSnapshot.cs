@@ -315,6 +315,8 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("RepId", "Type", "At");
+
                     b.ToTable("lead_events", (string)null);
                 });
 
@@ -339,6 +341,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("City")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ClaimedFromPoolId")
                         .HasColumnType("text");
 
                     b.Property<decimal?>("CompanyAnnualRevenue")
@@ -398,8 +403,14 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Phone")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("PoolEscalatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PoolId")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("PooledAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PostalCode")
                         .HasColumnType("text");
@@ -466,15 +477,77 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("Phone");
 
-                    b.HasIndex("PoolId");
-
                     b.HasIndex("OwnerRepId", "AssignedAt");
 
                     b.HasIndex("OwnerRepId", "Status");
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("PoolId", "Status", "PooledAt");
+
                     b.ToTable("leads", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.PoolRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ClaimMaxOpen")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ClaimPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Condition")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EscalateAction")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalateAfter")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalateTo")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<string[]>("MemberRepIds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<string[]>("MemberTeamIds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<string[]>("VisibleFields")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<string[]>("WidenRepIds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<string[]>("WidenTeamIds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("pools", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.RepCounterRow", b =>

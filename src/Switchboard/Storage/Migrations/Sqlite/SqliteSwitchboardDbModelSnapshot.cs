@@ -305,6 +305,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("RepId", "Type", "At");
+
                     b.ToTable("lead_events", (string)null);
                 });
 
@@ -329,6 +331,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("City")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedFromPoolId")
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("CompanyAnnualRevenue")
@@ -388,8 +393,14 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("Phone")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PoolEscalatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PoolId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("PooledAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PostalCode")
                         .HasColumnType("TEXT");
@@ -456,15 +467,77 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("Phone");
 
-                    b.HasIndex("PoolId");
-
                     b.HasIndex("OwnerRepId", "AssignedAt");
 
                     b.HasIndex("OwnerRepId", "Status");
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("PoolId", "Status", "PooledAt");
+
                     b.ToTable("leads", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.PoolRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ClaimMaxOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ClaimPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Condition")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EscalateAction")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EscalateAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EscalateTo")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("MemberRepIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("MemberTeamIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("VisibleFields")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("WidenRepIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("WidenTeamIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("pools", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.RepCounterRow", b =>
