@@ -62,12 +62,27 @@ public static class Router
             var teamBlock = rule.Target.Kind == TargetKind.Team && teams is not null && teams.TryGetValue(rule.Target.TeamId!, out var team)
                 ? Eligibility.TeamExclusion(team)
                 : null;
-            var field = Candidates(rule.Target, byId, now, strategy.FilterFor(lead, now), teamBlock);
+            var field = Candidates(rule.Target, byId, now, ExcludingDecliners(lead, strategy.FilterFor(lead, now)), teamBlock);
             if (field.Eligible.Count > 0)
             {
                 trace.Add(new RuleTrace(rule.Name, true, matchedNote));
                 var before = states.TryGetValue(rule.StateKey, out var s) ? s : StrategyState.Empty;
+                if (strategy.OfferGroup(new StrategyInput(lead, field.Reps, field.Eligible, before, now)) is { Count: > 0 } group)
+                {
+                    return Done(Offered(flow, rule, group, field, trace,
+                        $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; " +
+                        $"shotgun: offered to {string.Join(", ", group.Select(r => r.Id))} at once (idle longest), the first to accept within {Durations.Format(rule.OfferWindow!.Value)} owns it"));
+                }
+
                 var (pick, after, fairnessNote) = PickFairly(rule, lead, field, before, now);
+                if (rule.OfferWindow is { } window)
+                {
+                    var offered = Offered(flow, rule, [pick.Rep], field, trace,
+                        $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}; " +
+                        $"offered to {pick.Rep.Id}, who has {Durations.Format(window)} to accept");
+                    return Done(offered with { Decision = offered.Decision with { StateBefore = before.ToString(), StateAfter = after.ToString() }, StateKey = rule.StateKey, NewState = after });
+                }
+
                 var decision = new RoutingDecision
                 {
                     Kind = DecisionKind.Assigned,
@@ -353,6 +368,32 @@ public static class Router
 
         var details = string.Join("; ", trace.Select(c => $"{c.RepId}: {string.Join(", ", c.Reasons)}"));
         return $"no eligible rep among {trace.Count} in {target} ({details})";
+    }
+
+    private static RoutingOutcome Offered(CompiledFlow flow, CompiledRule rule, IReadOnlyList<RepState> reps, Field field, List<RuleTrace> trace, string explanation) =>
+        new(new RoutingDecision
+        {
+            Kind = DecisionKind.Offered,
+            FlowVersion = flow.Version,
+            Rule = rule.Name,
+            Strategy = rule.Strategy!.Name,
+            OfferedRepIds = [.. reps.Select(r => r.Id)],
+            OfferWindow = rule.OfferWindow ?? ShotgunStrategy.DefaultWindow,
+            TeamId = rule.Target.TeamId,
+            Rules = trace,
+            Candidates = field.Trace,
+            Explanation = explanation,
+        }, null, null);
+
+    /// <summary>Reps who declined the lead or let an offer of it expire are not offered it again.</summary>
+    private static Func<RepState, string?>? ExcludingDecliners(Lead lead, Func<RepState, string?>? filter)
+    {
+        if (lead.ExcludedRepIds.Count == 0)
+        {
+            return filter;
+        }
+
+        return rep => lead.ExcludedRepIds.Contains(rep.Id, StringComparer.Ordinal) ? "declined this lead or let its offer expire" : filter?.Invoke(rep);
     }
 
     private static RoutingOutcome Pooled(CompiledFlow flow, string rule, string poolId, List<RuleTrace> trace, string explanation) =>

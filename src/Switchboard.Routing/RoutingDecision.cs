@@ -10,6 +10,9 @@ public enum DecisionKind
 
     /// <summary>Kept back: nobody may take it now. Always carries the reason.</summary>
     Held,
+
+    /// <summary>Offered to one or more reps (<c>OfferedRepIds</c>) until <c>OfferWindow</c> passes: the first to accept owns it.</summary>
+    Offered,
 }
 
 /// <summary>How one rule fared for this lead.</summary>
@@ -33,6 +36,10 @@ public sealed record RoutingDecision
     public string? RepId { get; init; }
     public string? PoolId { get; init; }
     public string? HeldReason { get; init; }
+
+    /// <summary>For an offer: who may accept, and for how long.</summary>
+    public IReadOnlyList<string>? OfferedRepIds { get; init; }
+    public TimeSpan? OfferWindow { get; init; }
 
     /// <summary>The team the deciding rule targeted; the host counts the assignment against its caps.</summary>
     public string? TeamId { get; init; }

@@ -46,6 +46,7 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<PoolClaims>();
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
+        builder.Services.AddHostedService<LeadClock>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
@@ -71,6 +72,7 @@ public static class SwitchboardApp
         api.MapImportsApi();
         api.MapAccountsApi();
         api.MapPoolsApi();
+        api.MapLeadActionsApi();
         app.MapFormsApi(api);
 
         await StorageExtensions.MigrateAsync(app.Services);

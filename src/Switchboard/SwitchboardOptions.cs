@@ -26,6 +26,9 @@ public sealed class SwitchboardOptions
     /// <summary>Seconds between retries of held leads (they are also retried when reps or the flow change). The default value is 30.</summary>
     public int HeldRetrySeconds { get; set; } = 30;
 
+    /// <summary>Milliseconds between looks for expired offers and pool escalations (<c>CLOCK_MS</c>). The default value is 500.</summary>
+    public int ClockMilliseconds { get; set; } = 500;
+
     /// <summary>
     /// When a new lead is the same person as an existing one: <c>DEDUPE_BY_EMAIL</c>, <c>DEDUPE_BY_PHONE</c>,
     /// <c>DEDUPE_BY_NAME_AT_COMPANY</c> (true/false) and <c>DEDUPE_NAME_THRESHOLD</c> (Jaro-Winkler, 0-1).
@@ -50,6 +53,7 @@ public sealed class SwitchboardOptions
         o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
         o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
         o.ScoreModel = config["SCORE_MODEL"] is { Length: > 0 } model ? model : null;
+        o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
         o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;
         o.Dedupe = new DedupeRules(
             Flag(config["DEDUPE_BY_EMAIL"], true),

@@ -77,7 +77,7 @@ internal static class Build
 
     /// <summary>Strategies that pick among all eligible reps without a lead-specific filter, with options they need.</summary>
     public static readonly string[] RotationStrategies =
-        [.. StrategyCatalog.Names.Except(["territory", "skills", "score-tiers", "account-owner"])];
+        [.. StrategyCatalog.Names.Except(["territory", "skills", "score-tiers", "account-owner", "shotgun"])];
 
     private static TargetDocument ToDocument(Target t) => t.Kind switch
     {

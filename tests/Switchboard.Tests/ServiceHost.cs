@@ -16,7 +16,7 @@ public abstract class TestDatabase
 
     public abstract Task<string> CreateAsync();
 
-    /// <summary>Removes what <see cref="CreateAsync"/> made, where that is cheap (SQLite files).</summary>
+    /// <summary>Removes what <see cref="CreateAsync"/> made (a SQLite file, a PostgreSQL database).</summary>
     public virtual void Delete(string db)
     {
     }
@@ -75,6 +75,20 @@ public sealed class PostgresDatabase : TestDatabase
         }
 
         return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Closes the test's pooled connections and drops its database, so a long run does not exhaust the server's connections.</summary>
+    public override void Delete(string db)
+    {
+        using (var connection = new NpgsqlConnection(db))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        using var server = new NpgsqlConnection(Server);
+        server.Open();
+        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(db).Database} WITH (FORCE)", server);
+        drop.ExecuteNonQuery();
     }
 }
 

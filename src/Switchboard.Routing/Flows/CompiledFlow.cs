@@ -63,7 +63,8 @@ public sealed record CompiledRule(
     NoneEligiblePolicy WhenNoneEligible,
     Fairness Fairness,
     TimeSpan? HoldFor = null,
-    Target? Otherwise = null)
+    Target? Otherwise = null,
+    TimeSpan? OfferWindow = null)
 {
     /// <summary>Strategy state (pointers, credits) is kept per rule name, so it survives flow edits.</summary>
     public string StateKey => "rule:" + Name;

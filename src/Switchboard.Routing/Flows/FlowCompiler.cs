@@ -116,7 +116,8 @@ public static class FlowCompiler
                     policy = NoneEligiblePolicy.NextRule;
                 }
 
-                rules.Add(new CompiledRule(name, when, target, strategy, policy, fairness, holdFor, otherwise));
+                var offer = CompileOffer(rule, strategy, at, name, errors);
+                rules.Add(new CompiledRule(name, when, target, strategy, policy, fairness, holdFor, otherwise, offer));
             }
         }
 
@@ -168,6 +169,28 @@ public static class FlowCompiler
 
         errors.Add(new FlowError($"{at}.whenNoneEligible", $"rule '{name}': '{rule.WhenNoneEligible}' is not one of hold, next-rule, fallback, pool:ID, rep:ID", name));
         return (NoneEligiblePolicy.Hold, null);
+    }
+
+    private static TimeSpan? CompileOffer(RuleDocument rule, IRoutingStrategy? strategy, string at, string name, List<FlowError> errors)
+    {
+        if (rule.Offer is null)
+        {
+            return strategy is ShotgunStrategy ? ShotgunStrategy.DefaultWindow : null;
+        }
+
+        if (strategy is null)
+        {
+            errors.Add(new FlowError($"{at}.offer", $"rule '{name}': offers go to reps; a pool target is claimed instead", name));
+            return null;
+        }
+
+        if (!Durations.TryParse(rule.Offer, out var window) || window <= TimeSpan.Zero)
+        {
+            errors.Add(new FlowError($"{at}.offer", $"rule '{name}': '{rule.Offer}' is not {Durations.Expected}", name));
+            return null;
+        }
+
+        return window;
     }
 
     private static TimeSpan? CompileHoldFor(RuleDocument rule, NoneEligiblePolicy policy, string at, string name, List<FlowError> errors)

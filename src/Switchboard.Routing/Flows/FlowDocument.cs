@@ -36,6 +36,12 @@ public sealed class RuleDocument
     public string? HoldFor { get; set; }
 
     /// <summary>
+    /// Offer instead of assign: the picked rep (or a shotgun group) has this long to accept, e.g. <c>2m</c>;
+    /// a decline or silence moves the lead on, leaving that rep out.
+    /// </summary>
+    public string? Offer { get; set; }
+
+    /// <summary>
     /// How a rep who was away is treated on return: <c>keep-place</c> (resumes their turn), <c>catch-up</c>
     /// (extra turns for what they missed, at most <see cref="CatchUpMax"/>) or <c>reset</c> (starts at the back
     /// with a clean balance). The default value is <c>keep-place</c>.

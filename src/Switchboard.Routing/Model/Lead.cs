@@ -26,6 +26,9 @@ public sealed record Lead
     /// <summary>Since when the lead has been held (null when it is not held); bounds a rule's <c>holdFor</c>.</summary>
     public DateTimeOffset? HeldSince { get; init; }
 
+    /// <summary>Reps who declined this lead or let an offer of it expire: not offered it again.</summary>
+    public IReadOnlyList<string> ExcludedRepIds { get; init; } = [];
+
     /// <summary>The owner of the lead's account or of an earlier lead of the same company, found by the host.</summary>
     public AccountMatch? Account { get; init; }
 

@@ -36,6 +36,9 @@ public interface IRoutingStrategy
 
     /// <summary>When nobody qualifies and the rule says nothing: hold, unless the strategy is a "try this first" kind.</summary>
     bool FallsThroughByDefault => false;
+
+    /// <summary>For strategies that offer a lead to several reps at once (first to accept wins): whom; null for one pick.</summary>
+    IReadOnlyList<RepState>? OfferGroup(StrategyInput input) => null;
 }
 
 /// <param name="Candidates">Every rep the rule targets, in rotation order (eligible or not).</param>

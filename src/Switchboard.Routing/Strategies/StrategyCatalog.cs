@@ -34,6 +34,7 @@ public static class StrategyCatalog
             [ScoreTiersStrategy.StrategyName] = (o, _) => new ScoreTiersStrategy(ScoreTiersOptions.Parse(o)),
             [TopPerformerStrategy.StrategyName] = (o, _) => new TopPerformerStrategy(TopPerformerOptions.Parse(o)),
             [AccountOwnerStrategy.StrategyName] = (o, _) => new AccountOwnerStrategy(AccountOwnerOptions.Parse(o)),
+            [ShotgunStrategy.StrategyName] = (o, _) => new ShotgunStrategy(ShotgunOptions.Parse(o)),
         };
 
     public static IEnumerable<string> Names => Factories.Keys;

@@ -209,6 +209,7 @@ public static class LeadMapping
         Attributes = ReadAttributes(row.AttributesJson),
         ReceivedAt = row.CreatedAt,
         HeldSince = row.HeldSince,
+        ExcludedRepIds = row.ExcludedRepIds,
     };
 
     public static Dictionary<string, object?> ReadAttributes(string? json)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using Switchboard.Routing;
+using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;
@@ -25,7 +26,9 @@ public sealed record DecisionView(
     IReadOnlyList<RuleView> Rules,
     string? StateBefore,
     string? StateAfter,
-    string? Alert = null)
+    string? Alert = null,
+    IReadOnlyList<string>? OfferedRepIds = null,
+    string? OfferWindow = null)
 {
     /// <summary>A lead's latest decision as stored, or null when it was never routed.</summary>
     public static async Task<DecisionView?> LatestAsync(SwitchboardDb db, string leadId, CancellationToken ct)
@@ -64,7 +67,9 @@ public sealed record DecisionView(
         [.. d.Rules.Select(r => new RuleView(r.Rule, r.Matched, r.Note))],
         d.StateBefore,
         d.StateAfter,
-        d.Alert);
+        d.Alert,
+        d.OfferedRepIds,
+        d.OfferWindow is { } w ? Durations.Format(w) : null);
 }
 
 /// <summary>What <c>POST /api/leads</c> answers.</summary>
@@ -108,7 +113,9 @@ public sealed record LeadView(
     string? Channel = null,
     string? Campaign = null,
     UtmInput? Utm = null,
-    string? AccountId = null)
+    string? AccountId = null,
+    IReadOnlyList<string>? OfferedRepIds = null,
+    DateTimeOffset? OfferExpiresAt = null)
 {
     public static LeadView From(LeadRow l, DecisionView? decision, IReadOnlyList<TimelineEntry>? timeline) => new(
         l.Id, l.ExternalId, l.Source, l.FirstName, l.LastName, l.Email, l.Phone, l.Title,
@@ -126,7 +133,9 @@ public sealed record LeadView(
         l.UtmSource is null && l.UtmMedium is null && l.UtmCampaign is null && l.UtmTerm is null && l.UtmContent is null
             ? null
             : new UtmInput(l.UtmSource, l.UtmMedium, l.UtmCampaign, l.UtmTerm, l.UtmContent),
-        l.AccountId);
+        l.AccountId,
+        l.OfferedRepIds.Length == 0 ? null : l.OfferedRepIds,
+        l.OfferExpiresAt);
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

@@ -201,7 +201,8 @@ public static class LeadsApi
                 var teamReps = reps.Where(r => r.TeamIds.Intersect(caller.TeamIds).Any()).Select(r => r.Id).ToList();
                 return leads.Where(l => l.OwnerRepId != null && teamReps.Contains(l.OwnerRepId));
             case Roles.Rep:
-                return leads.Where(l => l.OwnerRepId == caller.RepId);
+                // Their own leads, and leads offered to them (to decide whether to accept).
+                return leads.Where(l => l.OwnerRepId == caller.RepId || (l.Status == "offered" && l.OfferedRepIds.Contains(caller.RepId!)));
             default:
                 return leads.Where(l => l.CreatedByKeyId == caller.KeyId);
         }

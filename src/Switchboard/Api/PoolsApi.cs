@@ -365,7 +365,7 @@ public static class PoolsApi
             return Problems.NotFound($"no pool '{id}'");
         }
 
-        if (caller.RepId is not { } repId || !access.IsMember(pool))
+        if (caller.RepId is not { } repId || !(access.IsMember(pool) || access.IsWidenedTo(pool)))
         {
             return TypedResults.Problem("leads are claimed with a member rep's key", statusCode: 403, title: "Forbidden");
         }

@@ -83,6 +83,13 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 lead.AssignedAt = now;
                 batch.CountAssignment(decision.RepId!, now);
                 break;
+            case DecisionKind.Offered:
+                lead.Status = "offered";
+                lead.OwnerRepId = null;
+                lead.PoolId = null;
+                lead.OfferedRepIds = [.. decision.OfferedRepIds!];
+                lead.OfferExpiresAt = now + decision.OfferWindow!.Value;
+                break;
             case DecisionKind.Pooled:
                 lead.Status = "pooled";
                 lead.PoolId = decision.PoolId;

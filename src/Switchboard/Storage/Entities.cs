@@ -185,6 +185,13 @@ public sealed class LeadRow
 
     /// <summary>The pool the owner claimed the lead from, if they claimed it.</summary>
     public string? ClaimedFromPoolId { get; set; }
+
+    /// <summary>While the lead is offered: who may accept it, until when.</summary>
+    public string[] OfferedRepIds { get; set; } = [];
+    public DateTimeOffset? OfferExpiresAt { get; set; }
+
+    /// <summary>Reps who declined the lead or let an offer of it expire; routing leaves them out.</summary>
+    public string[] ExcludedRepIds { get; set; } = [];
 }
 
 /// <summary>

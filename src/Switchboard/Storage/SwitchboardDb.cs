@@ -88,6 +88,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
             e.HasIndex(l => l.AccountId);
             e.HasIndex(l => new { l.PoolId, l.Status, l.PooledAt });
+            e.HasIndex(l => new { l.Status, l.OfferExpiresAt });
         });
         modelBuilder.Entity<PoolRow>(e =>
         {

@@ -379,6 +379,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Email")
                         .HasColumnType("text");
 
+                    b.PrimitiveCollection<string[]>("ExcludedRepIds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("ExternalId")
                         .HasColumnType("text");
 
@@ -396,6 +400,13 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<string>("LastName")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("OfferExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<string[]>("OfferedRepIds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<string>("OwnerRepId")
                         .HasColumnType("text");
@@ -482,6 +493,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasIndex("OwnerRepId", "Status");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("Status", "OfferExpiresAt");
 
                     b.HasIndex("PoolId", "Status", "PooledAt");
 

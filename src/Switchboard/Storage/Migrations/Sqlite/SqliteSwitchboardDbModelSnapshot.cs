@@ -369,6 +369,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("Email")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("ExcludedRepIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExternalId")
                         .HasColumnType("TEXT");
 
@@ -385,6 +389,13 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OfferExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("OfferedRepIds")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerRepId")
@@ -472,6 +483,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasIndex("OwnerRepId", "Status");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("Status", "OfferExpiresAt");
 
                     b.HasIndex("PoolId", "Status", "PooledAt");
 
