@@ -152,10 +152,10 @@ public static class LoadHarness
         return (perSecond, latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)]);
     }
 
-    private static HttpClient Client(Uri baseAddress)
+    public static HttpClient Client(Uri baseAddress, string key = AdminKey)
     {
         var client = new HttpClient { BaseAddress = baseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
 }

@@ -2,7 +2,8 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Switchboard.Benchmarks;
 
-// `load [leads] [clients]` runs the HTTP load harness, `import [rows]` the CSV import harness;
+// `load [leads] [clients]` runs the HTTP load harness, `import [rows]` the CSV import harness,
+// `claims [leads] [clients]` the pool claim harness;
 // anything else goes to BenchmarkDotNet.
 if (args is ["load", ..])
 {
@@ -14,6 +15,13 @@ if (args is ["load", ..])
 if (args is ["import", ..])
 {
     return await ImportHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
+}
+
+if (args is ["claims", ..])
+{
+    var leads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4000;
+    var clients = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16;
+    return await ClaimHarness.RunAsync(leads, clients);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(RoutingBenchmarks).Assembly).Run(args);

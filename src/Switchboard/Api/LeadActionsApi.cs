@@ -59,10 +59,7 @@ public static class LeadActionsApi
                 }
 
                 var zone = await db.Reps.AsNoTracking().Where(r => r.Id == repId).Select(r => r.TimeZone).FirstAsync(ct);
-                foreach (var period in CapPeriods.For(zone, now).All)
-                {
-                    await db.AddToCounterAsync(repId, period, 1, ct);
-                }
+                await db.AddToCountersAsync(repId, CapPeriods.For(zone, now).All, 1, ct);
 
                 await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
                 break;

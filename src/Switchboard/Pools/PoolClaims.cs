@@ -57,10 +57,7 @@ public sealed class PoolClaims(TimeProvider time)
             }
 
             db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "claimed", At = now, Actor = repId, RepId = repId, Note = $"claimed from pool '{pool.Name}' ({pool.Id}, {pool.Mode})" });
-            foreach (var period in CapPeriods.For(rep.TimeZone, now).All)
-            {
-                await db.AddToCounterAsync(repId, period, 1, ct);
-            }
+            await db.AddToCountersAsync(repId, CapPeriods.For(rep.TimeZone, now).All, 1, ct);
 
             await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
             await db.SaveChangesAsync(ct);

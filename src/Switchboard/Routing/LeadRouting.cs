@@ -311,9 +311,9 @@ public sealed class RoutingBatch(
             await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, at), ct);
         }
 
-        foreach (var ((repId, period), n) in counted)
+        foreach (var byCount in counted.GroupBy(c => (c.Key.RepId, c.Value)))
         {
-            await db.AddToCounterAsync(repId, period, n, ct);
+            await db.AddToCountersAsync(byCount.Key.RepId, byCount.Select(c => c.Key.Period), byCount.Key.Value, ct);
         }
 
         foreach (var (key, at) in changedStates)

@@ -6,15 +6,25 @@ namespace Switchboard.Storage;
 public static class StorageExtensions
 {
     /// <summary>
-    /// Adds to a rep's assignment counter, creating it when missing, in one statement (same SQL on SQLite
-    /// and PostgreSQL), so routing and claims counting the same rep at once never collide on a new row.
+    /// Adds to a rep's assignment counters (hour, day, week, month), creating missing ones, in one
+    /// statement (same SQL on SQLite and PostgreSQL), so routing and claims counting the same rep at once
+    /// never collide on a new row.
     /// </summary>
-    public static Task AddToCounterAsync(this SwitchboardDb db, string repId, string period, int n, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync(
-            $"""INSERT INTO rep_counters ("RepId", "Period", "Count") VALUES ({repId}, {period}, {n}) ON CONFLICT ("RepId", "Period") DO UPDATE SET "Count" = rep_counters."Count" + {n}""",
-            ct);
+    public static Task AddToCountersAsync(this SwitchboardDb db, string repId, IEnumerable<string> periods, int n, CancellationToken ct)
+    {
+        var parameters = new List<object> { repId, n };
+        var rows = new List<string>();
+        foreach (var period in periods)
+        {
+            parameters.Add(period);
+            rows.Add($"({{0}}, {{{parameters.Count - 1}}}, {{1}})");
+        }
 
-    /// <summary>Registers the DbContext for the configured database (SQLite by default, or PostgreSQL).</summary>
+        // Only placeholders are put into the text; every value goes in as a parameter.
+        var sql = $"""INSERT INTO rep_counters ("RepId", "Period", "Count") VALUES {string.Join(", ", rows)} ON CONFLICT ("RepId", "Period") DO UPDATE SET "Count" = rep_counters."Count" + excluded."Count" """;
+        return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+    }
+
     public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, SwitchboardOptions options)
     {
         if (options.UsesPostgres)

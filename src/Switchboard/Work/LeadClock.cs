@@ -120,10 +120,7 @@ public sealed class LeadClock(
                 note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}: assigned to {targetId}";
                 if (changed == 1 && await db.Reps.AsNoTracking().Where(r => r.Id == targetId).Select(r => r.TimeZone).FirstOrDefaultAsync(ct) is { } zone)
                 {
-                    foreach (var period in CapPeriods.For(zone, now).All)
-                    {
-                        await db.AddToCounterAsync(targetId, period, 1, ct);
-                    }
+                    await db.AddToCountersAsync(targetId, CapPeriods.For(zone, now).All, 1, ct);
                 }
 
                 break;
