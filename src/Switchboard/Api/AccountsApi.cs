@@ -187,20 +187,7 @@ public static class AccountsApi
             return problem;
         }
 
-        if (patch!.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
-        {
-            return FieldErrors.One("id", "an account's id cannot change");
-        }
-
-        // Merge patch (RFC 7396, top level): present fields replace, null clears, absent ones stay.
-        var merged = JsonSerializer.SerializeToNode(AccountInput.From(row, await DomainsAsync(db, id, ct)), Json.Options)!.AsObject();
-        foreach (var (key, value) in patch.ToList())
-        {
-            patch.Remove(key);
-            merged[key] = value;
-        }
-
-        var input = Json.Deserialize<AccountInput>(merged.ToJsonString(), out var invalid);
+        var (input, invalid) = Json.MergePatch(AccountInput.From(row, await DomainsAsync(db, id, ct)), patch!, id, "an account");
         if (invalid is not null)
         {
             return invalid;

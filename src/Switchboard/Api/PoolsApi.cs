@@ -271,20 +271,7 @@ public static class PoolsApi
             return problem;
         }
 
-        if (patch!.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
-        {
-            return FieldErrors.One("id", "a pool's id cannot change");
-        }
-
-        // Merge patch (RFC 7396, top level): present fields replace, null clears, absent ones stay.
-        var merged = JsonSerializer.SerializeToNode(PoolInput.From(pool), Json.Options)!.AsObject();
-        foreach (var (key, value) in patch.ToList())
-        {
-            patch.Remove(key);
-            merged[key] = value;
-        }
-
-        var input = Json.Deserialize<PoolInput>(merged.ToJsonString(), out var invalid);
+        var (input, invalid) = Json.MergePatch(PoolInput.From(pool), patch!, id, "a pool");
         if (invalid is not null)
         {
             return invalid;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -82,6 +83,28 @@ public static class Json
         {
             return (null, FieldErrors.One(FieldName(e.Path), Describe(e)));
         }
+    }
+
+    /// <summary>
+    /// A merge patch (RFC 7396, top level) of <paramref name="patch"/> onto <paramref name="current"/>:
+    /// present fields replace, null clears, absent ones stay. The id cannot change.
+    /// </summary>
+    public static (T? Merged, ValidationProblem? Problem) MergePatch<T>(T current, JsonObject patch, string id, string what)
+    {
+        if (patch.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
+        {
+            return (default, FieldErrors.One("id", $"{what}'s id cannot change"));
+        }
+
+        var merged = JsonSerializer.SerializeToNode(current, Options)!.AsObject();
+        foreach (var (key, value) in patch.ToList())
+        {
+            patch.Remove(key);
+            merged[key] = value;
+        }
+
+        var input = Deserialize<T>(merged.ToJsonString(), out var problem);
+        return (input, problem);
     }
 
     public static T? Deserialize<T>(string json, out ValidationProblem? problem)

@@ -361,26 +361,13 @@ public static class RepsApi
             return FieldErrors.One("body", "a JSON object is required");
         }
 
-        if (patch.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
-        {
-            return FieldErrors.One("id", "a rep's id cannot change");
-        }
-
         // A rep may set their own availability, nothing else.
         if (caller.Role == Roles.Rep && patch.Select(p => p.Key).Except(["status", "awayUntil"]).FirstOrDefault() is { } forbidden)
         {
             return FieldErrors.One(forbidden, "a rep may only change their own status and awayUntil");
         }
 
-        // Merge patch (RFC 7396, top level): present fields replace, null clears, absent ones stay.
-        var merged = JsonSerializer.SerializeToNode(RepInput.From(row), Json.Options)!.AsObject();
-        foreach (var (key, value) in patch.ToList())
-        {
-            patch.Remove(key);
-            merged[key] = value;
-        }
-
-        var input = Json.Deserialize<RepInput>(merged.ToJsonString(), out var problem);
+        var (input, problem) = Json.MergePatch(RepInput.From(row), patch, id, "a rep");
         if (problem is not null)
         {
             return problem;

@@ -129,20 +129,7 @@ public static class TeamsApi
             return problem;
         }
 
-        if (patch!.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
-        {
-            return FieldErrors.One("id", "a team's id cannot change");
-        }
-
-        // Merge patch (RFC 7396, top level): present fields replace, null clears, absent ones stay.
-        var merged = JsonSerializer.SerializeToNode(TeamInput.From(team), Json.Options)!.AsObject();
-        foreach (var (key, value) in patch.ToList())
-        {
-            patch.Remove(key);
-            merged[key] = value;
-        }
-
-        var input = Json.Deserialize<TeamInput>(merged.ToJsonString(), out var invalid);
+        var (input, invalid) = Json.MergePatch(TeamInput.From(team), patch!, id, "a team");
         if (invalid is not null)
         {
             return invalid;
