@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using Switchboard.Api;
 using Switchboard.Auth;
 using Switchboard.Capture;
+using Switchboard.Notify;
 using Switchboard.Pools;
 using Switchboard.Routing;
 using Switchboard.Scoring;
@@ -47,6 +48,9 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
         builder.Services.AddHostedService<LeadClock>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // a redirect could lead to a private address
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
@@ -73,6 +77,7 @@ public static class SwitchboardApp
         api.MapAccountsApi();
         api.MapPoolsApi();
         api.MapLeadActionsApi();
+        api.MapWebhooksApi();
         app.MapFormsApi(api);
 
         await StorageExtensions.MigrateAsync(app.Services);

@@ -26,6 +26,12 @@ public sealed class SwitchboardOptions
     /// <summary>Seconds between retries of held leads (they are also retried when reps or the flow change). The default value is 30.</summary>
     public int HeldRetrySeconds { get; set; } = 30;
 
+    /// <summary>Webhook targets on loopback or private addresses are refused unless this is true (<c>WEBHOOKS_ALLOW_PRIVATE</c>).</summary>
+    public bool WebhooksAllowPrivate { get; set; }
+
+    /// <summary>How long a webhook endpoint may take to answer, in milliseconds (<c>WEBHOOK_TIMEOUT_MS</c>). The default value is 10000.</summary>
+    public int WebhookTimeoutMilliseconds { get; set; } = 10_000;
+
     /// <summary>Milliseconds between looks for expired offers and pool escalations (<c>CLOCK_MS</c>). The default value is 500.</summary>
     public int ClockMilliseconds { get; set; } = 500;
 
@@ -53,6 +59,8 @@ public sealed class SwitchboardOptions
         o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
         o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
         o.ScoreModel = config["SCORE_MODEL"] is { Length: > 0 } model ? model : null;
+        o.WebhooksAllowPrivate = Flag(config["WEBHOOKS_ALLOW_PRIVATE"], false);
+        o.WebhookTimeoutMilliseconds = int.TryParse(config["WEBHOOK_TIMEOUT_MS"], out var timeout) && timeout > 0 ? timeout : o.WebhookTimeoutMilliseconds;
         o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
         o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;
         o.Dedupe = new DedupeRules(

@@ -43,8 +43,12 @@ public abstract class HostedTests(TestDatabase database) : IAsyncLifetime
         await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
     }
 
+    /// <summary>What a test class started beside the service (e.g. a receiver), stopped before the service.</summary>
+    protected virtual ValueTask TearDownAsync() => ValueTask.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
+        await TearDownAsync();
         if (_host is not null)
         {
             await _host.DisposeAsync();

@@ -175,6 +175,9 @@ public static class Http
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    public static async Task<JsonArray> JsonArray(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+
     public static async Task<JsonObject> PostOk(this HttpClient client, string path, object body)
     {
         var response = await client.PostAsJsonAsync(path, body);

@@ -273,6 +273,76 @@ public sealed class LeadEventRow
     public string? Note { get; set; }
 }
 
+/// <summary>
+/// The transactional outbox: an event written in the same transaction as the change it tells of, so a
+/// rolled-back change never announces itself and a committed one always does. Body is the delivered JSON.
+/// </summary>
+public sealed class OutboxRow
+{
+    public long Id { get; set; }
+
+    /// <summary>The stable event id (<c>webhook-id</c>), the same on every delivery attempt.</summary>
+    public required string EventId { get; set; }
+    public required string Type { get; set; }
+    public required string LeadId { get; set; }
+    public string? RepId { get; set; }
+    public required string Body { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When deliveries were made for every matching subscription; null until then.</summary>
+    public DateTimeOffset? FannedOutAt { get; set; }
+}
+
+/// <summary>A webhook subscription: which event types, for which teams or reps (none: all).</summary>
+public sealed class WebhookRow
+{
+    public required string Id { get; set; }
+    public required string Url { get; set; }
+    public string[] Events { get; set; } = [];
+    public string[] TeamIds { get; set; } = [];
+    public string[] RepIds { get; set; } = [];
+
+    /// <summary><c>whsec_</c> + base64 of the HMAC key, as in Standard Webhooks.</summary>
+    public required string Secret { get; set; }
+    public bool Enabled { get; set; } = true;
+    public string? DisabledReason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One event for one webhook, tried until delivered or given up (about three days).</summary>
+public sealed class DeliveryRow
+{
+    public long Id { get; set; }
+    public required string WebhookId { get; set; }
+    public long OutboxId { get; set; }
+    public required string EventId { get; set; }
+    public required string Type { get; set; }
+
+    /// <summary>pending, delivered, failed (given up) or disabled (the endpoint answered 410).</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    /// <summary>Held by an instance that is sending it; another instance leaves it alone until then.</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
+    public int? LastStatusCode { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+}
+
+/// <summary>One attempt to deliver, for the delivery log.</summary>
+public sealed class DeliveryAttemptRow
+{
+    public long Id { get; set; }
+    public long DeliveryId { get; set; }
+    public required string WebhookId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public int? StatusCode { get; set; }
+    public string? Error { get; set; }
+    public int Milliseconds { get; set; }
+}
+
 /// <summary>Strategy state (rotation pointer, credits) per rule; updated with each assignment.</summary>
 public sealed class StrategyStateRow
 {

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Switchboard.Notify;
 
 namespace Switchboard.Storage;
 
@@ -29,6 +30,10 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<FormRow> Forms => Set<FormRow>();
     public DbSet<AccountRow> Accounts => Set<AccountRow>();
     public DbSet<PoolRow> Pools => Set<PoolRow>();
+    public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
+    public DbSet<WebhookRow> Webhooks => Set<WebhookRow>();
+    public DbSet<DeliveryRow> Deliveries => Set<DeliveryRow>();
+    public DbSet<DeliveryAttemptRow> DeliveryAttempts => Set<DeliveryAttemptRow>();
     public DbSet<AccountDomainRow> AccountDomains => Set<AccountDomainRow>();
 
     /// <summary>
@@ -45,6 +50,16 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     /// The lead itself is won by a conditional UPDATE, whatever the lock.
     /// </summary>
     public abstract Task<RoutingTransaction> BeginRepTransactionAsync(string repId, CancellationToken ct);
+
+    /// <summary>
+    /// Every save also writes the events its new timeline entries announce (the transactional outbox),
+    /// so no feature can change a lead and forget to tell, and nothing rolled back is ever told.
+    /// </summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        LeadNotifications.AddToOutbox(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -94,6 +109,31 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.ToTable("pools");
             e.HasKey(p => p.Id);
+        });
+        modelBuilder.Entity<OutboxRow>(e =>
+        {
+            e.ToTable("outbox");
+            e.HasKey(o => o.Id);
+            e.HasIndex(o => o.EventId).IsUnique();
+            e.HasIndex(o => o.FannedOutAt);
+        });
+        modelBuilder.Entity<WebhookRow>(e =>
+        {
+            e.ToTable("webhooks");
+            e.HasKey(w => w.Id);
+        });
+        modelBuilder.Entity<DeliveryRow>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasKey(d => d.Id);
+            e.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            e.HasIndex(d => new { d.WebhookId, d.Id });
+        });
+        modelBuilder.Entity<DeliveryAttemptRow>(e =>
+        {
+            e.ToTable("webhook_attempts");
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => a.DeliveryId);
         });
         modelBuilder.Entity<AccountRow>(e =>
         {

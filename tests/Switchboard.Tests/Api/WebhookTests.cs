@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Switchboard.Notify;
+using Switchboard.Storage;
+
+namespace Switchboard.Tests.Api;
+
+/// <summary>
+/// Webhooks against a real local HTTP receiver that fails the first three attempts of every event and
+/// sometimes does not answer in time: every committed event arrives, with one id and a valid signature;
+/// an event of a rolled-back transaction never does; an endpoint answering 410 is disabled.
+/// </summary>
+public abstract class WebhookTests(TestDatabase database) : HostedTests(database)
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+    private readonly ConcurrentQueue<(string Id, string Timestamp, string Signature, string Body)> _received = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
+    private WebApplication? _receiver;
+
+    protected override Task<ServiceHost> StartAsync(string db) => ServiceHost.StartAsync(db, _clock, new Dictionary<string, string>
+    {
+        ["WEBHOOKS_ALLOW_PRIVATE"] = "true",
+        ["WEBHOOK_TIMEOUT_MS"] = "500",
+        ["CLOCK_MS"] = "200",
+    });
+
+    protected override async Task SetUpAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _receiver = builder.Build();
+        _receiver.MapPost("/hook", async (HttpRequest request) =>
+        {
+            var body = await new StreamReader(request.Body).ReadToEndAsync();
+            var id = request.Headers["webhook-id"].ToString();
+            var attempt = _attempts.AddOrUpdate(id, 1, (_, n) => n + 1);
+            if (attempt <= 3)
+            {
+                return Results.StatusCode(500);
+            }
+
+            if (attempt == 4 && id.GetHashCode(StringComparison.Ordinal) % 3 == 0)
+            {
+                await Task.Delay(1500); // longer than the service waits: counts as a failure, however it ends
+            }
+
+            _received.Enqueue((id, request.Headers["webhook-timestamp"].ToString(), request.Headers["webhook-signature"].ToString(), body));
+            return Results.Ok();
+        });
+        _receiver.MapPost("/gone", () => Results.StatusCode(410));
+        await _receiver.StartAsync();
+        await RoundRobinTeamAsync("a", "b");
+    }
+
+    protected override async ValueTask TearDownAsync()
+    {
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EveryCommittedEventArrives_SameIdValidSignature_RolledBackNever_410Disables()
+    {
+        var url = _receiver!.Urls.First();
+        var hook = await Admin.PostOk("/api/webhooks", new { url = url + "/hook", events = new[] { "*" } });
+        var gone = await Admin.PostOk("/api/webhooks", new { url = url + "/gone", events = new[] { "lead.created" } });
+        var secret = hook["secret"].Str();
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+
+        var leads = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            leads.Add((await Admin.PostOk("/api/leads", new { email = $"hook{i}@example.com" }))["id"].Str());
+        }
+
+        // A change that rolls back after its timeline entry (and so its event) was saved.
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            db.LeadEvents.Add(new LeadEventRow { LeadId = "rolled-back-lead", Type = "created", At = _clock.GetUtcNow(), Actor = "test" });
+            await db.SaveChangesAsync();
+            await tx.RollbackAsync();
+        }
+
+        // Every lead's created and assigned events, as its timeline tells them.
+        var expected = new HashSet<string>();
+        foreach (var id in leads)
+        {
+            var timeline = (await (await Admin.GetAsync($"/api/leads/{id}")).Json())["timeline"]!.AsArray();
+            foreach (var e in timeline.Where(e => e!["type"].Str() is "created" or "assigned"))
+            {
+                expected.Add($"{id}/lead.{e!["type"].Str()}");
+            }
+        }
+
+        Assert.Equal(12, expected.Count);
+        var step = TimeSpan.FromSeconds(10);
+        for (var i = 0; i < 80 && Arrived().Count < expected.Count; i++)
+        {
+            _clock.Advance(step);
+            step = TimeSpan.FromTicks(Math.Min(step.Ticks * 2, TimeSpan.FromMinutes(20).Ticks));
+            await Task.Delay(150);
+        }
+
+        HashSet<string> Arrived() => [.. _received.Select(r => JsonNode.Parse(r.Body)!).Select(b => $"{b["data"]!["leadId"].Str()}/{b["type"].Str()}")];
+        Assert.Equal(expected.Order(), Arrived().Order());
+        Assert.DoesNotContain(_received, r => r.Body.Contains("rolled-back-lead", StringComparison.Ordinal));
+        foreach (var r in _received)
+        {
+            Assert.Equal(r.Signature, StandardWebhooks.Sign(secret, r.Id, long.Parse(r.Timestamp, System.Globalization.CultureInfo.InvariantCulture), r.Body));
+            Assert.NotEqual(r.Signature, StandardWebhooks.Sign(secret, r.Id, long.Parse(r.Timestamp, System.Globalization.CultureInfo.InvariantCulture), r.Body.Insert(1, " ")));
+        }
+
+        // One id per event, however many attempts: the receiver counted at least four for each.
+        Assert.All(_received.GroupBy(r => r.Id), g => Assert.Single(g.Select(r => r.Body).Distinct()));
+        Assert.All(_received.Select(r => r.Id).Distinct(), id => Assert.True(_attempts[id] >= 4));
+        var log = await (await Admin.GetAsync($"/api/webhooks/{hook["id"].Str()}/deliveries")).JsonArray();
+        Assert.All(log, d => Assert.Equal("delivered", d!["status"].Str()));
+        Assert.Contains(log, d => d!["log"]!.AsArray().Any(a => a!["error"]?.GetValue<string>() == "no answer within 500 ms"));
+        Assert.All(log, d => Assert.Equal([500, 500, 500], d!["log"]!.AsArray().Take(3).Select(a => a!["statusCode"]!.GetValue<int>())));
+
+        var goneNow = await (await Admin.GetAsync($"/api/webhooks/{gone["id"].Str()}")).Json();
+        Assert.False(goneNow["enabled"]!.GetValue<bool>());
+        Assert.StartsWith("answered 410 Gone", goneNow["disabledReason"].Str(), StringComparison.Ordinal);
+        var goneLog = await (await Admin.GetAsync($"/api/webhooks/{gone["id"].Str()}/deliveries")).JsonArray();
+        Assert.Single(goneLog, d => d!["lastStatusCode"]?.GetValue<int>() == 410); // one 410, then nothing more is sent there
+        Assert.All(goneLog, d => Assert.Equal("disabled", d!["status"].Str()));
+    }
+}
+
+public sealed class SqliteWebhookTests() : WebhookTests(new SqliteDatabase());
+
+public sealed class PostgresWebhookTests() : WebhookTests(new PostgresDatabase());
+
+/// <summary>Without the switch, webhook targets on loopback and private networks are refused (SSRF).</summary>
+public sealed class WebhookTargetTests() : HostedTests(new SqliteDatabase())
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/hook", "loopback or private address (127.0.0.1)")]
+    [InlineData("http://10.1.2.3/hook", "loopback or private address (10.1.2.3)")]
+    [InlineData("http://[::1]/hook", "loopback or private address (::1)")]
+    [InlineData("http://169.254.169.254/latest/meta-data", "loopback or private address (169.254.169.254)")]
+    [InlineData("ftp://example.com/hook", "an absolute http or https URL is required")]
+    public async Task PrivateTargets_Refused(string url, string reason)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/webhooks", new { url, events = new[] { "*" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, (await response.Json())["errors"]!["url"]![0].Str(), StringComparison.Ordinal);
+    }
+}
