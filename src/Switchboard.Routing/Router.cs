@@ -96,6 +96,7 @@ public static class Router
                     Explanation = $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}",
                     StateBefore = before.ToString(),
                     StateAfter = after.ToString(),
+                    Sla = rule.Sla,
                 };
                 return Done(new RoutingOutcome(decision, rule.StateKey, after));
             }
@@ -379,6 +380,7 @@ public static class Router
             Strategy = rule.Strategy!.Name,
             OfferedRepIds = [.. reps.Select(r => r.Id)],
             OfferWindow = rule.OfferWindow ?? ShotgunStrategy.DefaultWindow,
+            Sla = rule.Sla,
             TeamId = rule.Target.TeamId,
             Rules = trace,
             Candidates = field.Trace,

@@ -41,6 +41,9 @@ public sealed record RoutingDecision
     public IReadOnlyList<string>? OfferedRepIds { get; init; }
     public TimeSpan? OfferWindow { get; init; }
 
+    /// <summary>The deciding rule's SLA, which the host starts when the lead is assigned (or the offer accepted).</summary>
+    public Flows.SlaPolicy? Sla { get; init; }
+
     /// <summary>The team the deciding rule targeted; the host counts the assignment against its caps.</summary>
     public string? TeamId { get; init; }
 

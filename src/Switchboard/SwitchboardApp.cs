@@ -78,6 +78,7 @@ public static class SwitchboardApp
         api.MapPoolsApi();
         api.MapLeadActionsApi();
         api.MapWebhooksApi();
+        api.MapReportsApi();
         app.MapFormsApi(api);
 
         await StorageExtensions.MigrateAsync(app.Services);

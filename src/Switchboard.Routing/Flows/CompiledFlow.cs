@@ -64,7 +64,8 @@ public sealed record CompiledRule(
     Fairness Fairness,
     TimeSpan? HoldFor = null,
     Target? Otherwise = null,
-    TimeSpan? OfferWindow = null)
+    TimeSpan? OfferWindow = null,
+    SlaPolicy? Sla = null)
 {
     /// <summary>Strategy state (pointers, credits) is kept per rule name, so it survives flow edits.</summary>
     public string StateKey => "rule:" + Name;

@@ -117,7 +117,19 @@ public static class FlowCompiler
                 }
 
                 var offer = CompileOffer(rule, strategy, at, name, errors);
-                rules.Add(new CompiledRule(name, when, target, strategy, policy, fairness, holdFor, otherwise, offer));
+                SlaPolicy? sla = null;
+                if (rule.Sla is { } slaDoc)
+                {
+                    var (compiledSla, slaErrors) = SlaPolicy.Compile(slaDoc);
+                    errors.AddRange(slaErrors.Select(e => new FlowError($"{at}.sla.{e.Field}", $"rule '{name}': {e.Message}", name)));
+                    sla = compiledSla;
+                    if (target is { Kind: TargetKind.Pool })
+                    {
+                        errors.Add(new FlowError($"{at}.sla", $"rule '{name}': an SLA runs from an assignment; a pool's leads are claimed (see the pool's escalation)", name));
+                    }
+                }
+
+                rules.Add(new CompiledRule(name, when, target, strategy, policy, fairness, holdFor, otherwise, offer, sla));
             }
         }
 

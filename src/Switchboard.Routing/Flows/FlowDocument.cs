@@ -41,6 +41,9 @@ public sealed class RuleDocument
     /// </summary>
     public string? Offer { get; set; }
 
+    /// <summary>What the owner must do by when, and what a breach does (see <see cref="SlaDocument"/>).</summary>
+    public SlaDocument? Sla { get; set; }
+
     /// <summary>
     /// How a rep who was away is treated on return: <c>keep-place</c> (resumes their turn), <c>catch-up</c>
     /// (extra turns for what they missed, at most <see cref="CatchUpMax"/>) or <c>reset</c> (starts at the back

@@ -115,7 +115,13 @@ public sealed record LeadView(
     UtmInput? Utm = null,
     string? AccountId = null,
     IReadOnlyList<string>? OfferedRepIds = null,
-    DateTimeOffset? OfferExpiresAt = null)
+    DateTimeOffset? OfferExpiresAt = null,
+    DateTimeOffset? AcceptedAt = null,
+    DateTimeOffset? FirstTouchAt = null,
+    DateTimeOffset? AcceptDueAt = null,
+    DateTimeOffset? TouchDueAt = null,
+    int? FeedbackScore = null,
+    string? LostReason = null)
 {
     public static LeadView From(LeadRow l, DecisionView? decision, IReadOnlyList<TimelineEntry>? timeline) => new(
         l.Id, l.ExternalId, l.Source, l.FirstName, l.LastName, l.Email, l.Phone, l.Title,
@@ -135,7 +141,13 @@ public sealed record LeadView(
             : new UtmInput(l.UtmSource, l.UtmMedium, l.UtmCampaign, l.UtmTerm, l.UtmContent),
         l.AccountId,
         l.OfferedRepIds.Length == 0 ? null : l.OfferedRepIds,
-        l.OfferExpiresAt);
+        l.OfferExpiresAt,
+        l.AcceptedAt,
+        l.FirstTouchAt,
+        l.AcceptDueAt,
+        l.TouchDueAt,
+        l.FeedbackScore,
+        l.LostReason);
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

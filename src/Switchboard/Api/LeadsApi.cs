@@ -14,7 +14,7 @@ namespace Switchboard.Api;
 public static class LeadsApi
 {
     public static readonly string[] Statuses =
-        ["new", "held", "pooled", "offered", "assigned", "accepted", "contacted", "qualified", "won", "lost", "disqualified"];
+        ["new", "held", "pooled", "offered", "assigned", "accepted", "contacted", "qualified", "meeting", "proposal", "won", "lost", "recycled", "disqualified"];
 
     public const int MaxPageSize = 200;
     private const int MaxBodyBytes = 256 * 1024;

@@ -7,6 +7,7 @@ using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
 using Switchboard.Storage;
+using Switchboard.Work;
 
 namespace Switchboard.Routing;
 
@@ -18,7 +19,7 @@ namespace Switchboard.Routing;
 public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
 {
     /// <summary>Lead statuses that count as open work for a rep (load and max-open caps).</summary>
-    public static readonly string[] OpenStatuses = ["offered", "assigned", "accepted", "contacted", "qualified"];
+    public static readonly string[] OpenStatuses = ["offered", "assigned", "accepted", "contacted", "qualified", "meeting", "proposal"];
 
     /// <summary>Statuses that count as converted for top-performer's conversion rate.</summary>
     public static readonly string[] ConvertedStatuses = ["qualified", "won"];
@@ -74,6 +75,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         var heldSince = lead.HeldSince;
         lead.UpdatedAt = now;
         lead.HeldSince = null;
+        LeadSla.Stop(lead);
         switch (decision.Kind)
         {
             case DecisionKind.Assigned:
@@ -81,9 +83,12 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 lead.OwnerRepId = decision.RepId;
                 lead.PoolId = null;
                 lead.AssignedAt = now;
+                lead.AcceptedAt = null;
                 batch.CountAssignment(decision.RepId!, now);
+                LeadSla.Start(lead, decision.Sla, batch.Reps.First(r => r.Id == decision.RepId).Rep, now, accepted: false);
                 break;
             case DecisionKind.Offered:
+                LeadSla.Hold(lead, decision.Sla);
                 lead.Status = "offered";
                 lead.OwnerRepId = null;
                 lead.PoolId = null;

@@ -192,6 +192,21 @@ public sealed class LeadRow
 
     /// <summary>Reps who declined the lead or let an offer of it expire; routing leaves them out.</summary>
     public string[] ExcludedRepIds { get; set; } = [];
+
+    /// <summary>When the owner accepted, first touched it (call, email, meeting), last did anything with it.</summary>
+    public DateTimeOffset? AcceptedAt { get; set; }
+    public DateTimeOffset? FirstTouchAt { get; set; }
+    public DateTimeOffset? LastActivityAt { get; set; }
+
+    /// <summary>The customer's feedback score (0-10) and why the lead was lost.</summary>
+    public int? FeedbackScore { get; set; }
+    public string? LostReason { get; set; }
+
+    /// <summary>The SLA of the rule that assigned the lead (JSON), its running deadlines, and when to remind the owner.</summary>
+    public string? SlaJson { get; set; }
+    public DateTimeOffset? AcceptDueAt { get; set; }
+    public DateTimeOffset? TouchDueAt { get; set; }
+    public DateTimeOffset? RemindAt { get; set; }
 }
 
 /// <summary>

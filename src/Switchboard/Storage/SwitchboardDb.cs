@@ -104,6 +104,9 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.AccountId);
             e.HasIndex(l => new { l.PoolId, l.Status, l.PooledAt });
             e.HasIndex(l => new { l.Status, l.OfferExpiresAt });
+            e.HasIndex(l => l.AcceptDueAt);
+            e.HasIndex(l => l.TouchDueAt);
+            e.HasIndex(l => l.RemindAt);
         });
         modelBuilder.Entity<PoolRow>(e =>
         {

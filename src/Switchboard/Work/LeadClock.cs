@@ -22,6 +22,8 @@ public sealed class LeadClock(
             try
             {
                 await ExpireOffersAsync(stoppingToken);
+                await BreachSlasAsync(stoppingToken);
+                await RemindAsync(stoppingToken);
                 await EscalatePoolsAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -69,6 +71,112 @@ public sealed class LeadClock(
             LeadOffers.LeaveOut(lead, lapsed);
             await routing.RouteAsync(db, lead, "system", now, ct);
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Every SLA deadline that passed: the lead not accepted, or not touched, in time. Each breach is
+    /// handled once (the deadline is cleared in the same transaction) as its SLA says: reassign to the
+    /// next eligible rep without previous holders, return to a pool, or escalate to the team's manager.
+    /// </summary>
+    public async Task BreachSlasAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        List<string> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            due = await db.Leads.AsNoTracking().Where(l => l.AcceptDueAt <= now || l.TouchDueAt <= now)
+                .OrderBy(l => l.AssignedAt).Select(l => l.Id).ToListAsync(ct);
+        }
+
+        foreach (var id in due)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var tx = await db.BeginRoutingTransactionAsync(ct);
+            var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
+            now = time.GetUtcNow();
+            var what = lead switch
+            {
+                { AcceptDueAt: { } a } when a <= now => $"not accepted by {a:HH:mm:ss}",
+                { TouchDueAt: { } t } when t <= now => $"not touched by {t:HH:mm:ss}",
+                _ => null,
+            };
+            if (lead is null || what is null || lead.OwnerRepId is not { } owner)
+            {
+                continue; // met meanwhile, or handled by another instance
+            }
+
+            var sla = LeadSla.Of(lead);
+            LeadSla.Stop(lead);
+            db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "sla_breached", At = now, Actor = "system", RepId = owner, Note = $"{what} ({owner})" });
+            await SetAwayAfterRepeatedBreachesAsync(db, sla, owner, now, ct);
+            switch (sla?.OnBreach)
+            {
+                case { } target when target.StartsWith("pool:", StringComparison.Ordinal):
+                    lead.ExcludedRepIds = [.. lead.ExcludedRepIds.Union([owner])];
+                    lead.Status = "pooled";
+                    lead.PoolId = target["pool:".Length..];
+                    lead.PooledAt = now;
+                    lead.OwnerRepId = null;
+                    db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "pooled", At = now, Actor = "system", Note = $"SLA breached: back to pool '{lead.PoolId}'" });
+                    break;
+                case "escalate":
+                    var teams = await db.Reps.AsNoTracking().Where(r => r.Id == owner).Select(r => r.TeamIds).FirstAsync(ct);
+                    var managers = await db.Teams.AsNoTracking().Where(t => teams.Contains(t.Id) && t.ManagerRepId != null).Select(t => t.ManagerRepId!).Distinct().ToListAsync(ct);
+                    db.LeadEvents.Add(new LeadEventRow
+                    {
+                        LeadId = id, Type = "escalated", At = now, Actor = "system", RepId = managers.FirstOrDefault(),
+                        Note = managers.Count == 0 ? $"SLA breached by {owner}; their teams have no manager to escalate to" : $"SLA breached by {owner}: escalated to {string.Join(", ", managers)}",
+                    });
+                    break;
+                default:
+                    await LeadReassignment.MoveAsync(db, routing, lead, null, "system", "SLA breached", now, ct);
+                    break;
+            }
+
+            lead.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>After K breaches within the SLA's window a rep is set away, so new leads stop going to them.</summary>
+    private async Task SetAwayAfterRepeatedBreachesAsync(SwitchboardDb db, Routing.Flows.SlaPolicy? sla, string repId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (sla?.AwayAfterBreaches is not { } limit)
+        {
+            return;
+        }
+
+        var since = now - (sla.BreachWindow ?? TimeSpan.FromDays(1));
+        var breaches = 1 + await db.LeadEvents.CountAsync(e => e.RepId == repId && e.Type == "sla_breached" && e.At >= since, ct);
+        if (breaches >= limit && await db.Reps.Where(r => r.Id == repId && r.Status != "away").ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, "away"), ct) == 1)
+        {
+            log.LogWarning("Rep {RepId} set away after {Breaches} SLA breaches since {Since}", repId, breaches, since);
+        }
+    }
+
+    /// <summary>Reminds owners before their first SLA deadline, once.</summary>
+    public async Task RemindAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        var now = time.GetUtcNow();
+        var due = await db.Leads.AsNoTracking().Where(l => l.RemindAt <= now).Select(l => new { l.Id, l.OwnerRepId, l.AcceptDueAt, l.TouchDueAt }).ToListAsync(ct);
+        foreach (var lead in due)
+        {
+            var id = lead.Id;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (await db.Leads.Where(l => l.Id == id && l.RemindAt <= now).ExecuteUpdateAsync(u => u.SetProperty(l => l.RemindAt, (DateTimeOffset?)null), ct) == 1)
+            {
+                var note = lead.AcceptDueAt is { } a ? $"accept by {a:HH:mm:ss}" : $"first touch by {lead.TouchDueAt:HH:mm:ss}";
+                db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "reminder", At = now, Actor = "system", RepId = lead.OwnerRepId, Note = note });
+                await db.SaveChangesAsync(ct);
+            }
+
             await tx.CommitAsync(ct);
         }
     }

@@ -416,6 +416,12 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("AcceptDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("AccountId")
                         .HasColumnType("text");
 
@@ -477,8 +483,14 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("ExternalId")
                         .HasColumnType("text");
 
+                    b.Property<int?>("FeedbackScore")
+                        .HasColumnType("integer");
+
                     b.Property<string>("FirstName")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("FirstTouchAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Grade")
                         .HasColumnType("text");
@@ -489,7 +501,13 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Language")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LastName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LostReason")
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("OfferExpiresAt")
@@ -523,10 +541,16 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Region")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("RemindAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("Score")
                         .HasColumnType("integer");
 
                     b.Property<string>("ScoreReasonsJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SlaJson")
                         .HasColumnType("text");
 
                     b.Property<string>("Source")
@@ -539,6 +563,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<string>("Title")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("TouchDueAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -563,6 +590,8 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AcceptDueAt");
+
                     b.HasIndex("AccountId");
 
                     b.HasIndex("Campaign");
@@ -578,6 +607,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasIndex("ExternalId");
 
                     b.HasIndex("Phone");
+
+                    b.HasIndex("RemindAt");
+
+                    b.HasIndex("TouchDueAt");
 
                     b.HasIndex("OwnerRepId", "AssignedAt");
 

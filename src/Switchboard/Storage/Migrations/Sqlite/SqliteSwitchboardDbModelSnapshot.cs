@@ -402,6 +402,12 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AcceptDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AccountId")
                         .HasColumnType("TEXT");
 
@@ -463,8 +469,14 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("ExternalId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("FeedbackScore")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FirstName")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("FirstTouchAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Grade")
                         .HasColumnType("TEXT");
@@ -475,7 +487,13 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("Language")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastActivityAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LostReason")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("OfferExpiresAt")
@@ -509,10 +527,16 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("Region")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RemindAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Score")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ScoreReasonsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlaJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
@@ -525,6 +549,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<string>("Title")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("TouchDueAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -549,6 +576,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AcceptDueAt");
+
                     b.HasIndex("AccountId");
 
                     b.HasIndex("Campaign");
@@ -564,6 +593,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasIndex("ExternalId");
 
                     b.HasIndex("Phone");
+
+                    b.HasIndex("RemindAt");
+
+                    b.HasIndex("TouchDueAt");
 
                     b.HasIndex("OwnerRepId", "AssignedAt");
 

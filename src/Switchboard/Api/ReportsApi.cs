@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Auth;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+/// <summary>Seconds from assignment to a step, over the leads that reached it: how many, median, mean, 90th percentile.</summary>
+public sealed record TimeToStep(int Count, double? MedianSeconds, double? MeanSeconds, double? P90Seconds)
+{
+    public static TimeToStep Of(IEnumerable<double> seconds)
+    {
+        var s = seconds.Order().ToList();
+        return s.Count == 0
+            ? new TimeToStep(0, null, null, null)
+            : new TimeToStep(s.Count, Math.Round(s[(s.Count - 1) / 2], 1), Math.Round(s.Average(), 1), Math.Round(s[(int)Math.Ceiling(0.9 * s.Count) - 1], 1));
+    }
+}
+
+public sealed record ResponseTimes(string Id, int Assigned, TimeToStep ToAccept, TimeToStep ToFirstTouch, int SlaBreaches);
+
+public sealed record ResponseTimesReport(DateTimeOffset From, DateTimeOffset To, string? TeamId, IReadOnlyList<ResponseTimes> Reps, IReadOnlyList<ResponseTimes> Teams);
+
+/// <summary><c>/api/reports</c>: how fast leads are worked.</summary>
+public static class ReportsApi
+{
+    public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/reports/response-times", ResponseTimesAsync).WithTags("Reports").RequireAuthorization(Policies.AdminOrManager);
+        return api;
+    }
+
+    /// <summary>
+    /// Assignment → accept and assignment → first touch (call, email, meeting or a contacted-or-later status),
+    /// per rep and per team, for leads assigned in [from, to) (default: the last 30 days). Managers see their teams.
+    /// </summary>
+    public static async Task<Results<Ok<ResponseTimesReport>, ValidationProblem, ProblemHttpResult>> ResponseTimesAsync(
+        HttpContext http, SwitchboardDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? teamId, CancellationToken ct)
+    {
+        var caller = Caller.From(http.User);
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddDays(-30);
+        if (start >= end)
+        {
+            return FieldErrors.One("from", "must be before to");
+        }
+
+        if (teamId is not null && !(caller.IsAdmin || caller.TeamIds.Contains(teamId)) || teamId is not null && !await db.Teams.AnyAsync(t => t.Id == teamId, ct))
+        {
+            return Problems.NotFound($"no team '{teamId}'");
+        }
+
+        var reps = await db.Reps.AsNoTracking().Select(r => new { r.Id, r.TeamIds }).ToListAsync(ct);
+        var teamsSeen = teamId is not null ? [teamId] : caller.IsAdmin ? reps.SelectMany(r => r.TeamIds).Distinct().ToList() : [.. caller.TeamIds];
+        var repIds = reps.Where(r => r.TeamIds.Intersect(teamsSeen).Any() || (caller.IsAdmin && teamId is null)).Select(r => r.Id).ToArray();
+        var leads = await db.Leads.AsNoTracking()
+            .Where(l => l.OwnerRepId != null && repIds.Contains(l.OwnerRepId) && l.AssignedAt >= start && l.AssignedAt < end)
+            .Select(l => new { Rep = l.OwnerRepId!, l.AssignedAt, l.AcceptedAt, l.FirstTouchAt })
+            .ToListAsync(ct);
+        var breaches = (await db.LeadEvents.AsNoTracking()
+                .Where(e => e.Type == "sla_breached" && e.RepId != null && repIds.Contains(e.RepId) && e.At >= start && e.At < end)
+                .Select(e => e.RepId!).ToListAsync(ct))
+            .GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+
+        ResponseTimes Summarize(string id, IEnumerable<string> members)
+        {
+            var set = members.ToHashSet();
+            var mine = leads.Where(l => set.Contains(l.Rep)).ToList();
+            return new ResponseTimes(
+                id,
+                mine.Count,
+                TimeToStep.Of(mine.Where(l => l.AcceptedAt is not null).Select(l => (l.AcceptedAt!.Value - l.AssignedAt!.Value).TotalSeconds)),
+                TimeToStep.Of(mine.Where(l => l.FirstTouchAt is not null).Select(l => (l.FirstTouchAt!.Value - l.AssignedAt!.Value).TotalSeconds)),
+                set.Sum(r => breaches.GetValueOrDefault(r)));
+        }
+
+        var repRows = repIds.Order(StringComparer.Ordinal).Select(r => Summarize(r, [r])).ToList();
+        var teamRows = teamsSeen.Order(StringComparer.Ordinal).Select(t => Summarize(t, reps.Where(r => r.TeamIds.Contains(t)).Select(r => r.Id))).ToList();
+        return TypedResults.Ok(new ResponseTimesReport(start, end, teamId, repRows, teamRows));
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Routing;
+using Switchboard.Storage;
+
+namespace Switchboard.Work;
+
+/// <summary>Taking a lead from its holder, by a manager or on an SLA breach: to a named rep, or through the flow again without anyone who held it.</summary>
+public static class LeadReassignment
+{
+    public static async Task MoveAsync(SwitchboardDb db, LeadRouting routing, LeadRow lead, string? toRepId, string actor, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var from = lead.OwnerRepId;
+        var holders = from is null ? lead.OfferedRepIds : [from];
+        lead.ExcludedRepIds = [.. lead.ExcludedRepIds.Union(holders)];
+        lead.OfferedRepIds = [];
+        lead.OfferExpiresAt = null;
+        lead.OwnerRepId = null;
+        lead.AcceptedAt = null;
+        var fromText = holders.Length == 0 ? "" : $" from {string.Join(", ", holders)}";
+        if (toRepId is not null)
+        {
+            lead.Status = "assigned";
+            lead.OwnerRepId = toRepId;
+            lead.AssignedAt = now;
+            lead.UpdatedAt = now;
+            db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reassigned", At = now, Actor = actor, RepId = toRepId, Note = $"{reason}:{fromText} to {toRepId}" });
+            var zone = await db.Reps.AsNoTracking().Where(r => r.Id == toRepId).Select(r => r.TimeZone).FirstAsync(ct);
+            await db.AddToCountersAsync(toRepId, CapPeriods.For(zone, now).All, 1, ct);
+            return;
+        }
+
+        db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reassigned", At = now, Actor = actor, Note = $"{reason}:{fromText}; routing it again without {(holders.Length == 0 ? "them" : string.Join(", ", lead.ExcludedRepIds))}" });
+        await routing.RouteAsync(db, lead, "system", now, ct);
+    }
+}
