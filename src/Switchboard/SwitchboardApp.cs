@@ -49,6 +49,7 @@ public static class SwitchboardApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
         builder.Services.AddHostedService<LeadClock>();
         builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.Services.AddHostedService<EmailDispatcher>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // a redirect could lead to a private address
         builder.Services.AddProblemDetails();

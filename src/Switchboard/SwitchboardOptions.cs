@@ -26,6 +26,12 @@ public sealed class SwitchboardOptions
     /// <summary>Seconds between retries of held leads (they are also retried when reps or the flow change). The default value is 30.</summary>
     public int HeldRetrySeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Email to reps over SMTP (<c>SMTP_HOST</c>, <c>SMTP_PORT</c>, <c>SMTP_FROM</c>, <c>SMTP_USER</c>, <c>SMTP_PASSWORD</c>,
+    /// <c>SMTP_SECURITY</c> none|starttls|ssl, <c>SMTP_EVENTS</c>, <c>SMTP_TEMPLATE</c> file). Off without a host.
+    /// </summary>
+    public SmtpSettings? Smtp { get; set; }
+
     /// <summary>Webhook targets on loopback or private addresses are refused unless this is true (<c>WEBHOOKS_ALLOW_PRIVATE</c>).</summary>
     public bool WebhooksAllowPrivate { get; set; }
 
@@ -59,6 +65,19 @@ public sealed class SwitchboardOptions
         o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
         o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
         o.ScoreModel = config["SCORE_MODEL"] is { Length: > 0 } model ? model : null;
+        if (config["SMTP_HOST"] is { Length: > 0 } smtpHost)
+        {
+            o.Smtp = new SmtpSettings(
+                smtpHost,
+                int.TryParse(config["SMTP_PORT"], out var port) ? port : 25,
+                config["SMTP_FROM"] is { Length: > 0 } from ? from : "switchboard@localhost",
+                config["SMTP_USER"],
+                config["SMTP_PASSWORD"],
+                config["SMTP_SECURITY"] ?? "none",
+                config["SMTP_EVENTS"] is { Length: > 0 } events ? [.. events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : SmtpSettings.DefaultEvents,
+                config["SMTP_TEMPLATE"] is { Length: > 0 } template ? File.ReadAllText(template) : SmtpSettings.DefaultTemplate);
+        }
+
         o.WebhooksAllowPrivate = Flag(config["WEBHOOKS_ALLOW_PRIVATE"], false);
         o.WebhookTimeoutMilliseconds = int.TryParse(config["WEBHOOK_TIMEOUT_MS"], out var timeout) && timeout > 0 ? timeout : o.WebhookTimeoutMilliseconds;
         o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
@@ -70,4 +89,12 @@ public sealed class SwitchboardOptions
             double.TryParse(config["DEDUPE_NAME_THRESHOLD"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && t is > 0 and <= 1 ? t : 0.92);
         return o;
     }
+}
+
+/// <summary>Where and how rep emails go. The template's first line is the subject; <c>{type}</c>, <c>{leadId}</c>, <c>{repName}</c>, <c>{note}</c>, <c>{at}</c> are filled in.</summary>
+public sealed record SmtpSettings(string Host, int Port, string From, string? User, string? Password, string Security, string[] Events, string Template)
+{
+    public static readonly string[] DefaultEvents = ["lead.assigned", "lead.offered", "lead.reassigned", "lead.sla_breached", "lead.reminder"];
+
+    public const string DefaultTemplate = "[Switchboard] {type}: lead {leadId}\nHello {repName},\n\n{type} at {at}: {note}\n\nLead: {leadId}\n";
 }

@@ -306,6 +306,11 @@ public sealed class OutboxRow
 
     /// <summary>When deliveries were made for every matching subscription; null until then.</summary>
     public DateTimeOffset? FannedOutAt { get; set; }
+
+    /// <summary>The email to the rep: when it was sent (or found not wanted), attempts so far, when to try again.</summary>
+    public DateTimeOffset? EmailedAt { get; set; }
+    public int EmailAttempts { get; set; }
+    public DateTimeOffset? EmailNextAt { get; set; }
 }
 
 /// <summary>A webhook subscription: which event types, for which teams or reps (none: all).</summary>

@@ -119,6 +119,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasKey(o => o.Id);
             e.HasIndex(o => o.EventId).IsUnique();
             e.HasIndex(o => o.FannedOutAt);
+            e.HasIndex(o => o.EmailedAt);
         });
         modelBuilder.Entity<WebhookRow>(e =>
         {
