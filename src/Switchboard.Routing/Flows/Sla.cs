@@ -14,6 +14,12 @@ public sealed class SlaDocument
     public string? RemindBefore { get; set; }
     public int? AwayAfterBreaches { get; set; }
     public string? BreachWindow { get; set; }
+
+    /// <summary>No activity for this long: remind the owner; after <see cref="ManagerAfter"/> their manager; after <see cref="RecycleAfter"/> the lead goes to <see cref="RecycleTo"/>.</summary>
+    public string? UntouchedAfter { get; set; }
+    public string? ManagerAfter { get; set; }
+    public string? RecycleAfter { get; set; }
+    public string? RecycleTo { get; set; }
 }
 
 /// <summary>A compiled SLA: how long the owner has to accept and to first touch, what a breach does.</summary>
@@ -24,7 +30,11 @@ public sealed record SlaPolicy(
     string OnBreach,
     TimeSpan? RemindBefore = null,
     int? AwayAfterBreaches = null,
-    TimeSpan? BreachWindow = null)
+    TimeSpan? BreachWindow = null,
+    TimeSpan? UntouchedAfter = null,
+    TimeSpan? ManagerAfter = null,
+    TimeSpan? RecycleAfter = null,
+    string? RecycleTo = null)
 {
     public static (SlaPolicy? Policy, List<(string Field, string Message)> Errors) Compile(SlaDocument doc)
     {
@@ -49,15 +59,32 @@ public sealed record SlaPolicy(
         var touch = Duration(doc.FirstTouchWithin, "firstTouchWithin");
         var remind = Duration(doc.RemindBefore, "remindBefore");
         var window = Duration(doc.BreachWindow, "breachWindow");
+        var untouched = Duration(doc.UntouchedAfter, "untouchedAfter");
+        var manager = Duration(doc.ManagerAfter, "managerAfter");
+        var recycle = Duration(doc.RecycleAfter, "recycleAfter");
+        if ((recycle is null) != (doc.RecycleTo is null))
+        {
+            errors.Add(("recycleTo", "recycleAfter and recycleTo (a pool) go together"));
+        }
+
+        if ((manager is not null || recycle is not null) && untouched is null)
+        {
+            errors.Add(("untouchedAfter", "managerAfter and recycleAfter follow untouchedAfter (the owner is reminded first)"));
+        }
+
+        if (untouched is { } u && ((manager is { } m && m <= u) || (recycle is { } r && (r <= u || (manager is { } m2 && r <= m2)))))
+        {
+            errors.Add(("untouchedAfter", "untouchedAfter < managerAfter < recycleAfter"));
+        }
         var onBreach = doc.OnBreach?.Trim() ?? "reassign";
         if (onBreach is not ("reassign" or "escalate") && !(onBreach.StartsWith("pool:", StringComparison.Ordinal) && onBreach.Length > 5))
         {
             errors.Add(("onBreach", $"'{onBreach}' is not one of reassign, pool:ID, escalate"));
         }
 
-        if (accept is null && touch is null && errors.Count == 0)
+        if (accept is null && touch is null && untouched is null && errors.Count == 0)
         {
-            errors.Add(("acceptWithin", "an SLA needs acceptWithin or firstTouchWithin"));
+            errors.Add(("acceptWithin", "an SLA needs acceptWithin, firstTouchWithin or untouchedAfter"));
         }
 
         if (doc.AwayAfterBreaches is < 1)
@@ -65,7 +92,7 @@ public sealed record SlaPolicy(
             errors.Add(("awayAfterBreaches", "at least 1"));
         }
 
-        return errors.Count > 0 ? (null, errors) : (new SlaPolicy(accept, touch, doc.BusinessHours ?? false, onBreach, remind, doc.AwayAfterBreaches, window ?? TimeSpan.FromDays(1)), errors);
+        return errors.Count > 0 ? (null, errors) : (new SlaPolicy(accept, touch, doc.BusinessHours ?? false, onBreach, remind, doc.AwayAfterBreaches, window ?? TimeSpan.FromDays(1), untouched, manager, recycle, doc.RecycleTo), errors);
     }
 
     /// <summary>

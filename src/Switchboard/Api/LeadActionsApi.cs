@@ -194,6 +194,7 @@ public static class LeadActionsApi
         }
 
         lead.UpdatedAt = now;
+        LeadSla.Touched(lead, LeadSla.Of(lead), now);
         db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "activity", At = now, Actor = actor, RepId = lead.OwnerRepId, Note = input.Note is { Length: > 0 } note ? $"{input.Type}: {note}" : input.Type });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -251,6 +252,7 @@ public static class LeadActionsApi
             lead.TouchDueAt = null;
         }
 
+        LeadSla.Touched(lead, LeadSla.Of(lead), now);
         if (lead.Status is "won" or "lost" or "recycled")
         {
             LeadSla.Stop(lead);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Routing;
+using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 using Switchboard.Work;
 
@@ -19,10 +20,12 @@ public sealed record TeamInput(
     string? Name,
     string? ManagerRepId,
     CapsInput? Caps = null,
-    List<string>? Holidays = null)
+    List<string>? Holidays = null,
+    SlaDocument? Sla = null)
 {
     public static TeamInput From(TeamRow t) => new(
-        t.Id, t.Name, t.ManagerRepId, new CapsInput(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), [.. t.Holidays]);
+        t.Id, t.Name, t.ManagerRepId, new CapsInput(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), [.. t.Holidays],
+        t.SlaJson is null ? null : JsonSerializer.Deserialize<SlaDocument>(t.SlaJson, Json.Options));
 
     public void ApplyTo(TeamRow row)
     {
@@ -33,6 +36,7 @@ public sealed record TeamInput(
         row.CapPerWeek = Caps?.PerWeek;
         row.CapPerMonth = Caps?.PerMonth;
         row.Holidays = [.. (Holidays ?? []).Distinct().Order(StringComparer.Ordinal)];
+        row.SlaJson = Sla is null ? null : JsonSerializer.Serialize(Sla, Json.Options);
     }
 }
 
@@ -43,10 +47,11 @@ public sealed record TeamView(
     IReadOnlyList<string> MemberRepIds,
     DateTimeOffset CreatedAt,
     CapsInput Caps,
-    IReadOnlyList<string> Holidays)
+    IReadOnlyList<string> Holidays,
+    SlaDocument? Sla)
 {
     public static TeamView From(TeamRow t, IReadOnlyList<string> members) =>
-        new(t.Id, t.Name, t.ManagerRepId, members, t.CreatedAt, TeamInput.From(t).Caps!, t.Holidays);
+        new(t.Id, t.Name, t.ManagerRepId, members, t.CreatedAt, TeamInput.From(t).Caps!, t.Holidays, TeamInput.From(t).Sla);
 }
 
 /// <summary><c>/api/teams</c>.</summary>
@@ -197,6 +202,13 @@ public static class TeamsApi
         }
 
         Holidays.ValidateDates(input.Holidays, "holidays", errors);
+        if (input.Sla is { } sla)
+        {
+            foreach (var (field, message) in SlaPolicy.Compile(sla).Errors)
+            {
+                errors.Add($"sla.{field}", message);
+            }
+        }
 
         return errors;
     }

@@ -85,10 +85,10 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 lead.AssignedAt = now;
                 lead.AcceptedAt = null;
                 batch.CountAssignment(decision.RepId!, now);
-                LeadSla.Start(lead, decision.Sla, batch.Reps.First(r => r.Id == decision.RepId).Rep, now, accepted: false);
+                LeadSla.Start(lead, batch.SlaFor(decision, decision.RepId), batch.Reps.First(r => r.Id == decision.RepId).Rep, now, accepted: false);
                 break;
             case DecisionKind.Offered:
-                LeadSla.Hold(lead, decision.Sla);
+                LeadSla.Hold(lead, batch.SlaFor(decision, decision.OfferedRepIds![0]));
                 lead.Status = "offered";
                 lead.OwnerRepId = null;
                 lead.PoolId = null;
@@ -159,7 +159,12 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
             .Select(p => (p.Id, Condition.Compile(p.Condition!).Condition))
             .Where(p => p.Condition is not null)
             .ToDictionary(p => p.Id, p => p.Condition!, StringComparer.Ordinal);
-        return new RoutingBatch(flow, reps, states, teams, poolConditions);
+        var teamSlas = teamRows
+            .Where(t => t.SlaJson is not null)
+            .Select(t => (t.Id, SlaPolicy.Compile(JsonSerializer.Deserialize<SlaDocument>(t.SlaJson!, Json.Options)!).Policy))
+            .Where(t => t.Policy is not null)
+            .ToDictionary(t => t.Id, t => t.Policy!, StringComparer.Ordinal);
+        return new RoutingBatch(flow, reps, states, teams, poolConditions, teamSlas);
     }
 
     /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
@@ -264,7 +269,8 @@ public sealed class RoutingBatch(
     List<RepState> reps,
     Dictionary<string, StrategyState> states,
     Dictionary<string, TeamState> teams,
-    Dictionary<string, Condition> poolConditions)
+    Dictionary<string, Condition> poolConditions,
+    Dictionary<string, SlaPolicy> teamSlas)
 {
     private readonly HashSet<string> storedStates = [.. states.Keys];
     private readonly Dictionary<string, DateTimeOffset> changedStates = new(StringComparer.Ordinal);
@@ -275,6 +281,15 @@ public sealed class RoutingBatch(
     public List<RepState> Reps => reps;
     public Dictionary<string, StrategyState> States => states;
     public Dictionary<string, TeamState> Teams => teams;
+
+    /// <summary>
+    /// The SLA a new owner works under: the deciding rule's, else the targeted team's default, else the
+    /// default of the first of the rep's teams that has one.
+    /// </summary>
+    public SlaPolicy? SlaFor(RoutingDecision decision, string? repId) =>
+        decision.Sla
+        ?? (decision.TeamId is { } team && teamSlas.TryGetValue(team, out var byTeam) ? byTeam : null)
+        ?? reps.FirstOrDefault(r => r.Id == repId)?.Rep.TeamIds.Select(t => teamSlas.GetValueOrDefault(t)).FirstOrDefault(s => s is not null);
 
     /// <summary>Which leads each pool with a condition takes.</summary>
     public Dictionary<string, Condition> PoolConditions => poolConditions;

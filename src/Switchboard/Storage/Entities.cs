@@ -33,6 +33,9 @@ public sealed class TeamRow
 
     /// <summary>Days off for every member, as yyyy-MM-dd in each member's own time zone.</summary>
     public string[] Holidays { get; set; } = [];
+
+    /// <summary>The team's default SLA (a flow SLA document as JSON) for leads whose rule has none.</summary>
+    public string? SlaJson { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -207,6 +210,10 @@ public sealed class LeadRow
     public DateTimeOffset? AcceptDueAt { get; set; }
     public DateTimeOffset? TouchDueAt { get; set; }
     public DateTimeOffset? RemindAt { get; set; }
+
+    /// <summary>When to look again at a lead nobody works (untouched reminders), and how far it has gone: 0 none yet, 1 owner reminded, 2 manager told.</summary>
+    public DateTimeOffset? StaleCheckAt { get; set; }
+    public int StaleStage { get; set; }
 }
 
 /// <summary>

@@ -107,6 +107,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.AcceptDueAt);
             e.HasIndex(l => l.TouchDueAt);
             e.HasIndex(l => l.RemindAt);
+            e.HasIndex(l => l.StaleCheckAt);
         });
         modelBuilder.Entity<PoolRow>(e =>
         {

@@ -24,6 +24,7 @@ public sealed class LeadClock(
                 await ExpireOffersAsync(stoppingToken);
                 await BreachSlasAsync(stoppingToken);
                 await RemindAsync(stoppingToken);
+                await FollowUpUntouchedAsync(stoppingToken);
                 await EscalatePoolsAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -177,6 +178,74 @@ public sealed class LeadClock(
                 await db.SaveChangesAsync(ct);
             }
 
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Leads nobody has worked for a while: the owner is reminded after <c>untouchedAfter</c>, their
+    /// manager after <c>managerAfter</c>, and after <c>recycleAfter</c> the lead goes back to a pool.
+    /// </summary>
+    public async Task FollowUpUntouchedAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        List<string> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            due = await db.Leads.AsNoTracking().Where(l => l.StaleCheckAt <= now).OrderBy(l => l.StaleCheckAt).Select(l => l.Id).ToListAsync(ct);
+        }
+
+        foreach (var id in due)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var tx = await db.BeginRoutingTransactionAsync(ct);
+            var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
+            now = time.GetUtcNow();
+            if (lead is not { StaleCheckAt: { } check, OwnerRepId: { } owner } || check > now || LeadSla.Of(lead) is not { UntouchedAfter: { } untouched } sla)
+            {
+                continue;
+            }
+
+            var since = lead.LastActivityAt ?? lead.AssignedAt ?? lead.CreatedAt;
+            var idle = Durations.Format(untouched);
+            switch (lead.StaleStage)
+            {
+                case 0:
+                    db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "reminder", At = now, Actor = "system", RepId = owner, Note = $"no activity for {idle} (since {since:u})" });
+                    lead.StaleStage = 1;
+                    lead.StaleCheckAt = sla.ManagerAfter is { } m ? since + m : sla.RecycleAfter is { } r ? since + r : null;
+                    break;
+                case 1 when sla.ManagerAfter is { } managerAfter && now - since < (sla.RecycleAfter ?? TimeSpan.MaxValue):
+                    var teams = await db.Reps.AsNoTracking().Where(r => r.Id == owner).Select(r => r.TeamIds).FirstAsync(ct);
+                    var managers = await db.Teams.AsNoTracking().Where(t => teams.Contains(t.Id) && t.ManagerRepId != null).Select(t => t.ManagerRepId!).Distinct().ToListAsync(ct);
+                    foreach (var manager in managers.DefaultIfEmpty())
+                    {
+                        db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "reminder", At = now, Actor = "system", RepId = manager, Note = $"{owner}'s lead has had no activity for {Durations.Format(managerAfter)} (manager: {manager ?? "none"})" });
+                    }
+
+                    lead.StaleStage = 2;
+                    lead.StaleCheckAt = sla.RecycleAfter is { } recycle ? since + recycle : null;
+                    break;
+                default:
+                    if (sla.RecycleTo is { } pool)
+                    {
+                        lead.ExcludedRepIds = [.. lead.ExcludedRepIds.Union([owner])];
+                        lead.Status = "pooled";
+                        lead.PoolId = pool;
+                        lead.PooledAt = now;
+                        lead.OwnerRepId = null;
+                        LeadSla.Stop(lead);
+                        db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "pooled", At = now, Actor = "system", Note = $"no activity since {since:u}: recycled from {owner} to pool '{pool}'" });
+                    }
+
+                    lead.StaleCheckAt = null;
+                    break;
+            }
+
+            lead.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
     }

@@ -19,6 +19,14 @@ public static class LeadSla
         lead.AcceptDueAt = sla?.AcceptWithin is { } accept && !accepted ? sla.Due(now, accept, rep) : null;
         lead.TouchDueAt = sla?.FirstTouchWithin is { } touch && lead.FirstTouchAt is null ? sla.Due(now, touch, rep) : null;
         lead.RemindAt = sla?.RemindBefore is { } before && (lead.AcceptDueAt ?? lead.TouchDueAt) is { } first ? first - before : null;
+        Touched(lead, sla, now);
+    }
+
+    /// <summary>Something happened on the lead: the untouched-lead clock starts again.</summary>
+    public static void Touched(LeadRow lead, SlaPolicy? sla, DateTimeOffset now)
+    {
+        lead.StaleStage = 0;
+        lead.StaleCheckAt = sla?.UntouchedAfter is { } after ? now + after : null;
     }
 
     /// <summary>Keeps the policy for a later start (an offer starts it on accept), with no clock running.</summary>
@@ -33,6 +41,7 @@ public static class LeadSla
         lead.AcceptDueAt = null;
         lead.TouchDueAt = null;
         lead.RemindAt = null;
+        lead.StaleCheckAt = null;
     }
 
     public static SlaPolicy? Of(LeadRow lead) => lead.SlaJson is null ? null : JsonSerializer.Deserialize<SlaPolicy>(lead.SlaJson, Json.Options);

@@ -128,6 +128,29 @@ public abstract class SlaTests(TestDatabase database) : HostedTests(database)
     }
 
     [Fact]
+    public async Task TeamDefaultSla_UntouchedLeadRemindsOwnerThenManager_ThenGoesBackToAPool()
+    {
+        var patched = await Admin.PatchAsync("/api/teams/sdr", JsonContent.Create(new { sla = new { untouchedAfter = "2d", managerAfter = "4d", recycleAfter = "7d", recycleTo = "nurture" } }));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var bad = await Admin.PatchAsync("/api/teams/sdr", JsonContent.Create(new { sla = new { untouchedAfter = "2d", managerAfter = "1d" } }));
+        Assert.Equal("untouchedAfter < managerAfter < recycleAfter", (await bad.Json())["errors"]!["sla.untouchedAfter"]![0].Str());
+        await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
+        var id = (await Admin.PostOk("/api/leads", new { email = "quiet@example.com" }))["id"].Str();
+
+        _clock.SetUtcNow(Monday.AddDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await _reps["a"].PostAsJsonAsync($"/api/leads/{id}/activities", new { type = "email" })).StatusCode);
+        var early = await At(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1), id);
+        Assert.DoesNotContain("reminder", Types(early)); // the email restarted the clock
+        var owner = await At(TimeSpan.FromDays(3), id, l => Types(l).Contains("reminder"));
+        Assert.Contains(owner["timeline"]!.AsArray(), e => e!["type"].Str() == "reminder" && e["repId"].Str() == "a" && e["note"].Str().StartsWith("no activity for 2d", StringComparison.Ordinal));
+        var manager = await At(TimeSpan.FromDays(5), id, l => Types(l).Count(t => t == "reminder") == 2);
+        Assert.Contains(manager["timeline"]!.AsArray(), e => e!["type"].Str() == "reminder" && e["repId"]?.GetValue<string>() == "boss");
+        var recycled = await At(TimeSpan.FromDays(8), id, l => l["status"].Str() == "pooled");
+        Assert.Equal(("pooled", "nurture"), (recycled["status"].Str(), recycled["poolId"].Str()));
+        Assert.Null(recycled["ownerRepId"]);
+    }
+
+    [Fact]
     public async Task RepActions_OnTheTimeline_AndResponseTimesPerRepAndTeam()
     {
         await Flow("{ firstTouchWithin: 30m }");

@@ -556,6 +556,12 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Source")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("StaleCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StaleStage")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -609,6 +615,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasIndex("Phone");
 
                     b.HasIndex("RemindAt");
+
+                    b.HasIndex("StaleCheckAt");
 
                     b.HasIndex("TouchDueAt");
 
@@ -896,6 +904,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SlaJson")
                         .HasColumnType("text");
 
                     b.HasKey("Id");

@@ -542,6 +542,12 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("Source")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("StaleCheckAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StaleStage")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -595,6 +601,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasIndex("Phone");
 
                     b.HasIndex("RemindAt");
+
+                    b.HasIndex("StaleCheckAt");
 
                     b.HasIndex("TouchDueAt");
 
@@ -880,6 +888,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<string>("Name")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlaJson")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
