@@ -58,6 +58,7 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
             return Results.Ok();
         });
         _receiver.MapPost("/gone", () => Results.StatusCode(410));
+        _receiver.MapPost("/other", () => Results.Ok());
         await _receiver.StartAsync();
         await RoundRobinTeamAsync("a", "b");
     }
@@ -76,6 +77,9 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
         var url = _receiver!.Urls.First();
         var hook = await Admin.PostOk("/api/webhooks", new { url = url + "/hook", events = new[] { "*" } });
         var gone = await Admin.PostOk("/api/webhooks", new { url = url + "/gone", events = new[] { "lead.created" } });
+        await Admin.PostOk("/api/teams", new { id = "other", name = "Other" });
+        var otherTeam = await Admin.PostOk("/api/webhooks", new { url = url + "/other", events = new[] { "lead.assigned" }, teamIds = new[] { "other" } });
+        var repA = await Admin.PostOk("/api/webhooks", new { url = url + "/other", events = new[] { "lead.assigned" }, repIds = new[] { "a" } });
         var secret = hook["secret"].Str();
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
 
@@ -131,6 +135,12 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
         Assert.All(log, d => Assert.Equal("delivered", d!["status"].Str()));
         Assert.Contains(log, d => d!["log"]!.AsArray().Any(a => a!["error"]?.GetValue<string>() == "no answer within 500 ms"));
         Assert.All(log, d => Assert.Equal([500, 500, 500], d!["log"]!.AsArray().Take(3).Select(a => a!["statusCode"]!.GetValue<int>())));
+
+        // Subscriptions per team and per rep: nothing for a team without these leads, a's three for a.
+        Assert.Empty(await (await Admin.GetAsync($"/api/webhooks/{otherTeam["id"].Str()}/deliveries")).JsonArray());
+        var forA = await (await Admin.GetAsync($"/api/webhooks/{repA["id"].Str()}/deliveries")).JsonArray();
+        Assert.Equal(3, forA.Count);
+        Assert.All(forA, d => Assert.Equal("lead.assigned", d!["type"].Str()));
 
         var goneNow = await (await Admin.GetAsync($"/api/webhooks/{gone["id"].Str()}")).Json();
         Assert.False(goneNow["enabled"]!.GetValue<bool>());
