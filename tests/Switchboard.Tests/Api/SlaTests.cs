@@ -113,6 +113,37 @@ public abstract class SlaTests(TestDatabase database) : HostedTests(database)
     }
 
     [Fact]
+    public async Task TwoInstancesWatchingTheSameDeadlines_EachFiresOnce_AndRepeatedBreachesSetTheRepAway()
+    {
+        await using var second = await ServiceHost.StartAsync(Host.Db, _clock, new Dictionary<string, string> { ["CLOCK_MS"] = "200" });
+        await Flow("{ acceptWithin: 5m, onBreach: escalate, awayAfterBreaches: 3, breachWindow: 1h }");
+        var ids = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            ids.Add((await (i % 2 == 0 ? Admin : second.Admin).PostOk("/api/leads", new { email = $"twice{i}@example.com" }))["id"].Str());
+        }
+
+        _clock.SetUtcNow(Monday.AddMinutes(5));
+        for (var i = 0; i < 100; i++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(50);
+            if ((await Task.WhenAll(ids.Select(Get))).All(l => Types(l).Contains("escalated")))
+            {
+                break;
+            }
+        }
+
+        var leads = await Task.WhenAll(ids.Select(Get));
+        Assert.All(leads, l => Assert.Equal(1, Types(l).Count(t => t == "sla_breached")));
+        Assert.All(leads, l => Assert.Equal(1, Types(l).Count(t => t == "escalated")));
+        foreach (var rep in new[] { "a", "b", "c" })
+        {
+            Assert.Equal("away", (await (await Admin.GetAsync($"/api/reps/{rep}")).Json())["status"].Str()); // ten breaches each, three were enough
+        }
+    }
+
+    [Fact]
     public async Task BusinessHoursSla_PausesOvernightInTheRepsZone()
     {
         await Flow("{ acceptWithin: 5m, businessHours: true, onBreach: \"pool:missed\" }");
