@@ -117,16 +117,10 @@ public sealed class LeadClock(
             switch (sla?.OnBreach)
             {
                 case { } target when target.StartsWith("pool:", StringComparison.Ordinal):
-                    lead.ExcludedRepIds = [.. lead.ExcludedRepIds.Union([owner])];
-                    lead.Status = "pooled";
-                    lead.PoolId = target["pool:".Length..];
-                    lead.PooledAt = now;
-                    lead.OwnerRepId = null;
-                    db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "pooled", At = now, Actor = "system", Note = $"SLA breached: back to pool '{lead.PoolId}'" });
+                    LeadReassignment.ToPool(db, lead, target["pool:".Length..], $"SLA breached: back to pool '{target["pool:".Length..]}'", now);
                     break;
                 case "escalate":
-                    var teams = await db.Reps.AsNoTracking().Where(r => r.Id == owner).Select(r => r.TeamIds).FirstAsync(ct);
-                    var managers = await db.Teams.AsNoTracking().Where(t => teams.Contains(t.Id) && t.ManagerRepId != null).Select(t => t.ManagerRepId!).Distinct().ToListAsync(ct);
+                    var managers = await ManagersOfAsync(db, owner, ct);
                     db.LeadEvents.Add(new LeadEventRow
                     {
                         LeadId = id, Type = "escalated", At = now, Actor = "system", RepId = managers.FirstOrDefault(),
@@ -142,6 +136,13 @@ public sealed class LeadClock(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
+    }
+
+    /// <summary>The managers of the rep's teams.</summary>
+    private static async Task<List<string>> ManagersOfAsync(SwitchboardDb db, string repId, CancellationToken ct)
+    {
+        var teams = await db.Reps.AsNoTracking().Where(r => r.Id == repId).Select(r => r.TeamIds).FirstAsync(ct);
+        return await db.Teams.AsNoTracking().Where(t => teams.Contains(t.Id) && t.ManagerRepId != null).Select(t => t.ManagerRepId!).Distinct().ToListAsync(ct);
     }
 
     /// <summary>After K breaches within the SLA's window a rep is set away, so new leads stop going to them.</summary>
@@ -218,8 +219,7 @@ public sealed class LeadClock(
                     lead.StaleCheckAt = sla.ManagerAfter is { } m ? since + m : sla.RecycleAfter is { } r ? since + r : null;
                     break;
                 case 1 when sla.ManagerAfter is { } managerAfter && now - since < (sla.RecycleAfter ?? TimeSpan.MaxValue):
-                    var teams = await db.Reps.AsNoTracking().Where(r => r.Id == owner).Select(r => r.TeamIds).FirstAsync(ct);
-                    var managers = await db.Teams.AsNoTracking().Where(t => teams.Contains(t.Id) && t.ManagerRepId != null).Select(t => t.ManagerRepId!).Distinct().ToListAsync(ct);
+                    var managers = await ManagersOfAsync(db, owner, ct);
                     foreach (var manager in managers.DefaultIfEmpty())
                     {
                         db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "reminder", At = now, Actor = "system", RepId = manager, Note = $"{owner}'s lead has had no activity for {Durations.Format(managerAfter)} (manager: {manager ?? "none"})" });
@@ -231,13 +231,7 @@ public sealed class LeadClock(
                 default:
                     if (sla.RecycleTo is { } pool)
                     {
-                        lead.ExcludedRepIds = [.. lead.ExcludedRepIds.Union([owner])];
-                        lead.Status = "pooled";
-                        lead.PoolId = pool;
-                        lead.PooledAt = now;
-                        lead.OwnerRepId = null;
-                        LeadSla.Stop(lead);
-                        db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "pooled", At = now, Actor = "system", Note = $"no activity since {since:u}: recycled from {owner} to pool '{pool}'" });
+                        LeadReassignment.ToPool(db, lead, pool, $"no activity since {since:u}: recycled from {owner} to pool '{pool}'", now);
                     }
 
                     lead.StaleCheckAt = null;

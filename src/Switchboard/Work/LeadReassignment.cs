@@ -7,6 +7,23 @@ namespace Switchboard.Work;
 /// <summary>Taking a lead from its holder, by a manager or on an SLA breach: to a named rep, or through the flow again without anyone who held it.</summary>
 public static class LeadReassignment
 {
+    /// <summary>Back to a pool for someone else to claim; the holder is left out of later routing.</summary>
+    public static void ToPool(SwitchboardDb db, LeadRow lead, string poolId, string note, DateTimeOffset now)
+    {
+        if (lead.OwnerRepId is { } owner)
+        {
+            lead.ExcludedRepIds = [.. lead.ExcludedRepIds.Union([owner])];
+        }
+
+        lead.Status = "pooled";
+        lead.PoolId = poolId;
+        lead.PooledAt = now;
+        lead.PoolEscalatedAt = null;
+        lead.OwnerRepId = null;
+        LeadSla.Stop(lead);
+        db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "pooled", At = now, Actor = "system", Note = note });
+    }
+
     public static async Task MoveAsync(SwitchboardDb db, LeadRouting routing, LeadRow lead, string? toRepId, string actor, string reason, DateTimeOffset now, CancellationToken ct)
     {
         var from = lead.OwnerRepId;
