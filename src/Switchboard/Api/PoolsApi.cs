@@ -332,6 +332,11 @@ public static class PoolsApi
         var total = await waiting.CountAsync(ct);
         var rows = await waiting.OrderBy(l => l.PooledAt).ThenBy(l => l.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
         var now = time.GetUtcNow();
+        if (caller.RepId is { } repId)
+        {
+            await PoolSightings.RecordAsync(db, pool, repId, [.. rows.Select(l => l.Id)], now, ct);
+        }
+
         return TypedResults.Ok(new Paged<PooledLeadView>(
             [.. rows.Select(l => new PooledLeadView(l.Id, (long)(now - (l.PooledAt ?? l.CreatedAt)).TotalSeconds, PoolFields.Project(l, pool.VisibleFields)))],
             p, size, total));

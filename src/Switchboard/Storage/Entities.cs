@@ -246,6 +246,13 @@ public sealed class PoolRow
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
+/// <summary>That a rep saw a lead in a pool listing; when is on the lead's timeline ("seen").</summary>
+public sealed class LeadSightingRow
+{
+    public required string LeadId { get; set; }
+    public required string RepId { get; set; }
+}
+
 /// <summary>A company the sales team works, with its owner: leads from it are matched to it on arrival.</summary>
 public sealed class AccountRow
 {

@@ -31,6 +31,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<AccountRow> Accounts => Set<AccountRow>();
     public DbSet<PoolRow> Pools => Set<PoolRow>();
     public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
+    public DbSet<LeadSightingRow> LeadSightings => Set<LeadSightingRow>();
     public DbSet<WebhookRow> Webhooks => Set<WebhookRow>();
     public DbSet<DeliveryRow> Deliveries => Set<DeliveryRow>();
     public DbSet<DeliveryAttemptRow> DeliveryAttempts => Set<DeliveryAttemptRow>();
@@ -113,6 +114,11 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.ToTable("pools");
             e.HasKey(p => p.Id);
+        });
+        modelBuilder.Entity<LeadSightingRow>(e =>
+        {
+            e.ToTable("lead_sightings");
+            e.HasKey(s => new { s.LeadId, s.RepId });
         });
         modelBuilder.Entity<OutboxRow>(e =>
         {

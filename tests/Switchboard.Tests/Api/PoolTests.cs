@@ -56,7 +56,8 @@ public abstract class PoolTests(TestDatabase database) : HostedTests(database)
         var wes = await RepClient("wes");
         var wendy = await RepClient("wendy");
         var ed = await RepClient("ed");
-        var listed = await (await wes.GetAsync("/api/pools/west-pool/leads")).Json();
+        await wes.GetAsync("/api/pools/west-pool/leads");
+        var listed = await (await wes.GetAsync("/api/pools/west-pool/leads")).Json(); // twice: seen once
         Assert.Equal(3, listed["total"]!.GetValue<int>());
         var first = listed["items"]![0]!;
         Assert.Equal(ca["id"].Str(), first["leadId"].Str());
@@ -85,6 +86,7 @@ public abstract class PoolTests(TestDatabase database) : HostedTests(database)
 
         var timeline = (await (await wes.GetAsync($"/api/leads/{ca["id"].Str()}")).Json())["timeline"]!.AsArray();
         Assert.Contains(timeline, e => e!["type"].Str() == "claimed" && e["actor"].Str() == "wes" && e["note"].Str() == "claimed from pool 'West coast' (west-pool, cherry-pick)");
+        Assert.Single(timeline, e => e!["type"].Str() == "seen" && e["actor"].Str() == "wes"); // who saw it before the claim
         var wesView = await (await Admin.GetAsync("/api/reps/wes")).Json();
         Assert.Equal(2, wesView["load"]!["assignedToday"]!.GetValue<int>());
     }

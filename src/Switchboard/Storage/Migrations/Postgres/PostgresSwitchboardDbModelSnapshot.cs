@@ -633,6 +633,19 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("leads", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.LeadSightingRow", b =>
+                {
+                    b.Property<string>("LeadId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RepId")
+                        .HasColumnType("text");
+
+                    b.HasKey("LeadId", "RepId");
+
+                    b.ToTable("lead_sightings", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.OutboxRow", b =>
                 {
                     b.Property<long>("Id")

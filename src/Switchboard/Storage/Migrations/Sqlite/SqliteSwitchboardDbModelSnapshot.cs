@@ -619,6 +619,19 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("leads", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.LeadSightingRow", b =>
+                {
+                    b.Property<string>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("LeadId", "RepId");
+
+                    b.ToTable("lead_sightings", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.OutboxRow", b =>
                 {
                     b.Property<long>("Id")
