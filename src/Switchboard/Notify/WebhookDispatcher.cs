@@ -51,16 +51,22 @@ public sealed class WebhookDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
         var now = time.GetUtcNow();
         var hooks = await db.Webhooks.AsNoTracking().Where(w => w.Enabled).ToListAsync(ct);
-        var events = await db.Outbox.AsNoTracking().Where(o => o.FannedOutAt == null).OrderBy(o => o.Id).Take(500).ToListAsync(ct);
-        if (events.Count == 0)
+        if (hooks.Count == 0)
         {
+            // Nobody subscribes: events so far are done (a later subscription starts from its own time).
+            // One statement, and only when there is something to mark: this runs while leads are being routed.
+            if (await db.Outbox.AnyAsync(o => o.FannedOutAt == null, ct))
+            {
+                await db.Outbox.Where(o => o.FannedOutAt == null).ExecuteUpdateAsync(u => u.SetProperty(o => o.FannedOutAt, now), ct);
+            }
+
             return;
         }
 
-        if (hooks.Count == 0)
+        var events = await db.Outbox.AsNoTracking().Where(o => o.FannedOutAt == null).OrderBy(o => o.Id).Take(500)
+            .Select(o => new { o.Id, o.EventId, o.Type, o.LeadId, o.RepId }).ToListAsync(ct);
+        if (events.Count == 0)
         {
-            var last = events[^1].Id;
-            await db.Outbox.Where(o => o.FannedOutAt == null && o.Id <= last).ExecuteUpdateAsync(u => u.SetProperty(o => o.FannedOutAt, now), ct);
             return;
         }
 
