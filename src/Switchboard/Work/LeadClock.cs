@@ -36,34 +36,20 @@ public sealed class LeadClock(
         }
     }
 
-    /// <summary>Every offer past its window, oldest deadline first, each in its own routing transaction.</summary>
-    public async Task ExpireOffersAsync(CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        List<string> due;
-        await using (var scope = scopes.CreateAsyncScope())
+    /// <summary>Every offer past its window, oldest deadline first.</summary>
+    public Task ExpireOffersAsync(CancellationToken ct) => ForEachDueAsync(
+        (leads, now) => leads.Where(l => l.Status == "offered" && l.OfferExpiresAt <= now).OrderBy(l => l.OfferExpiresAt),
+        async (db, lead, now) =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            due = await db.Leads.AsNoTracking().Where(l => l.Status == "offered" && l.OfferExpiresAt <= now)
-                .OrderBy(l => l.OfferExpiresAt).Select(l => l.Id).ToListAsync(ct);
-        }
-
-        foreach (var id in due)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            await using var tx = await db.BeginRoutingTransactionAsync(ct);
-            var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
-            now = time.GetUtcNow();
             if (lead is not { Status: "offered" } || lead.OfferExpiresAt > now)
             {
-                continue; // accepted or declined meanwhile, or handled by another instance
+                return false; // accepted or declined meanwhile, or handled by another instance
             }
 
             var lapsed = lead.OfferedRepIds;
             db.LeadEvents.Add(new LeadEventRow
             {
-                LeadId = id,
+                LeadId = lead.Id,
                 Type = "offer_expired",
                 At = now,
                 Actor = "system",
@@ -71,8 +57,35 @@ public sealed class LeadClock(
             });
             LeadOffers.LeaveOut(lead, lapsed);
             await routing.RouteAsync(db, lead, "system", now, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            return true;
+        },
+        ct);
+
+    /// <summary>
+    /// Lists the leads <paramref name="due"/> selects, then handles each in its own routing transaction
+    /// with the lead read again, so a request or another instance that got there first is seen.
+    /// <paramref name="act"/> returns whether it changed anything (then it is saved and committed).
+    /// </summary>
+    private async Task ForEachDueAsync(
+        Func<IQueryable<LeadRow>, DateTimeOffset, IQueryable<LeadRow>> due, Func<SwitchboardDb, LeadRow, DateTimeOffset, Task<bool>> act, CancellationToken ct)
+    {
+        List<string> ids;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            ids = await due(db.Leads.AsNoTracking(), time.GetUtcNow()).Select(l => l.Id).ToListAsync(ct);
+        }
+
+        foreach (var id in ids)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var tx = await db.BeginRoutingTransactionAsync(ct);
+            if (await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct) is { } lead && await act(db, lead, time.GetUtcNow()))
+            {
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
         }
     }
 
@@ -81,38 +94,24 @@ public sealed class LeadClock(
     /// handled once (the deadline is cleared in the same transaction) as its SLA says: reassign to the
     /// next eligible rep without previous holders, return to a pool, or escalate to the team's manager.
     /// </summary>
-    public async Task BreachSlasAsync(CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        List<string> due;
-        await using (var scope = scopes.CreateAsyncScope())
+    public Task BreachSlasAsync(CancellationToken ct) => ForEachDueAsync(
+        (leads, now) => leads.Where(l => l.AcceptDueAt <= now || l.TouchDueAt <= now).OrderBy(l => l.AssignedAt),
+        async (db, lead, now) =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            due = await db.Leads.AsNoTracking().Where(l => l.AcceptDueAt <= now || l.TouchDueAt <= now)
-                .OrderBy(l => l.AssignedAt).Select(l => l.Id).ToListAsync(ct);
-        }
-
-        foreach (var id in due)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            await using var tx = await db.BeginRoutingTransactionAsync(ct);
-            var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
-            now = time.GetUtcNow();
             var what = lead switch
             {
                 { AcceptDueAt: { } a } when a <= now => $"not accepted by {a:HH:mm:ss}",
                 { TouchDueAt: { } t } when t <= now => $"not touched by {t:HH:mm:ss}",
                 _ => null,
             };
-            if (lead is null || what is null || lead.OwnerRepId is not { } owner)
+            if (what is null || lead.OwnerRepId is not { } owner)
             {
-                continue; // met meanwhile, or handled by another instance
+                return false; // met meanwhile, or handled by another instance
             }
 
             var sla = LeadSla.Of(lead);
             LeadSla.Stop(lead);
-            db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "sla_breached", At = now, Actor = "system", RepId = owner, Note = $"{what} ({owner})" });
+            db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "sla_breached", At = now, Actor = "system", RepId = owner, Note = $"{what} ({owner})" });
             await SetAwayAfterRepeatedBreachesAsync(db, sla, owner, now, ct);
             switch (sla?.OnBreach)
             {
@@ -123,7 +122,7 @@ public sealed class LeadClock(
                     var managers = await ManagersOfAsync(db, owner, ct);
                     db.LeadEvents.Add(new LeadEventRow
                     {
-                        LeadId = id, Type = "escalated", At = now, Actor = "system", RepId = managers.FirstOrDefault(),
+                        LeadId = lead.Id, Type = "escalated", At = now, Actor = "system", RepId = managers.FirstOrDefault(),
                         Note = managers.Count == 0 ? $"SLA breached by {owner}; their teams have no manager to escalate to" : $"SLA breached by {owner}: escalated to {string.Join(", ", managers)}",
                     });
                     break;
@@ -133,10 +132,9 @@ public sealed class LeadClock(
             }
 
             lead.UpdatedAt = now;
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-    }
+            return true;
+        },
+        ct);
 
     /// <summary>The managers of the rep's teams.</summary>
     private static async Task<List<string>> ManagersOfAsync(SwitchboardDb db, string repId, CancellationToken ct)
@@ -187,26 +185,13 @@ public sealed class LeadClock(
     /// Leads nobody has worked for a while: the owner is reminded after <c>untouchedAfter</c>, their
     /// manager after <c>managerAfter</c>, and after <c>recycleAfter</c> the lead goes back to a pool.
     /// </summary>
-    public async Task FollowUpUntouchedAsync(CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        List<string> due;
-        await using (var scope = scopes.CreateAsyncScope())
+    public Task FollowUpUntouchedAsync(CancellationToken ct) => ForEachDueAsync(
+        (leads, now) => leads.Where(l => l.StaleCheckAt <= now).OrderBy(l => l.StaleCheckAt),
+        async (db, lead, now) =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            due = await db.Leads.AsNoTracking().Where(l => l.StaleCheckAt <= now).OrderBy(l => l.StaleCheckAt).Select(l => l.Id).ToListAsync(ct);
-        }
-
-        foreach (var id in due)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            await using var tx = await db.BeginRoutingTransactionAsync(ct);
-            var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
-            now = time.GetUtcNow();
             if (lead is not { StaleCheckAt: { } check, OwnerRepId: { } owner } || check > now || LeadSla.Of(lead) is not { UntouchedAfter: { } untouched } sla)
             {
-                continue;
+                return false;
             }
 
             var since = lead.LastActivityAt ?? lead.AssignedAt ?? lead.CreatedAt;
@@ -214,7 +199,7 @@ public sealed class LeadClock(
             switch (lead.StaleStage)
             {
                 case 0:
-                    db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "reminder", At = now, Actor = "system", RepId = owner, Note = $"no activity for {idle} (since {since:u})" });
+                    db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reminder", At = now, Actor = "system", RepId = owner, Note = $"no activity for {idle} (since {since:u})" });
                     lead.StaleStage = 1;
                     lead.StaleCheckAt = sla.ManagerAfter is { } m ? since + m : sla.RecycleAfter is { } r ? since + r : null;
                     break;
@@ -222,7 +207,7 @@ public sealed class LeadClock(
                     var managers = await ManagersOfAsync(db, owner, ct);
                     foreach (var manager in managers.DefaultIfEmpty())
                     {
-                        db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "reminder", At = now, Actor = "system", RepId = manager, Note = $"{owner}'s lead has had no activity for {Durations.Format(managerAfter)} (manager: {manager ?? "none"})" });
+                        db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reminder", At = now, Actor = "system", RepId = manager, Note = $"{owner}'s lead has had no activity for {Durations.Format(managerAfter)} (manager: {manager ?? "none"})" });
                     }
 
                     lead.StaleStage = 2;
@@ -239,10 +224,9 @@ public sealed class LeadClock(
             }
 
             lead.UpdatedAt = now;
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-    }
+            return true;
+        },
+        ct);
 
     /// <summary>Leads waiting in a pool longer than its escalation time: notify, widen or move, once per stay.</summary>
     public async Task EscalatePoolsAsync(CancellationToken ct)
