@@ -25,6 +25,12 @@ public sealed class WebhookDispatcher(
         TimeSpan.FromHours(10), TimeSpan.FromHours(14), TimeSpan.FromHours(20), TimeSpan.FromHours(24),
     ];
 
+    /// <summary>How long events stay in the outbox once handled (past the ~3-day retry horizon), and delivery logs.</summary>
+    public static readonly TimeSpan EventRetention = TimeSpan.FromDays(7);
+    public static readonly TimeSpan LogRetention = TimeSpan.FromDays(30);
+
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromMilliseconds(options.ClockMilliseconds);
@@ -34,6 +40,11 @@ public sealed class WebhookDispatcher(
             {
                 await FanOutAsync(stoppingToken);
                 await DeliverDueAsync(stoppingToken);
+                if (time.GetUtcNow() - _lastPrune >= TimeSpan.FromHours(1))
+                {
+                    await PruneAsync(stoppingToken);
+                    _lastPrune = time.GetUtcNow();
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -94,6 +105,31 @@ public sealed class WebhookDispatcher(
 
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Forgets what is done: events handed to every subscription (and emailed, where email is on) and no
+    /// longer retried, after <see cref="EventRetention"/>; finished deliveries and their attempts after
+    /// <see cref="LogRetention"/>.
+    /// </summary>
+    public async Task PruneAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        var now = time.GetUtcNow();
+        var (events, logs) = (now - EventRetention, now - LogRetention);
+        var emailOff = options.Smtp is null;
+        var oldLogs = db.Deliveries.Where(d => d.Status != "pending" && d.CreatedAt < logs).Select(d => d.Id);
+        await db.DeliveryAttempts.Where(a => oldLogs.Contains(a.DeliveryId)).ExecuteDeleteAsync(ct);
+        await db.Deliveries.Where(d => d.Status != "pending" && d.CreatedAt < logs).ExecuteDeleteAsync(ct);
+        var pruned = await db.Outbox
+            .Where(o => o.CreatedAt < events && o.FannedOutAt != null && (emailOff || o.EmailedAt != null) &&
+                        !db.Deliveries.Any(d => d.OutboxId == o.Id && d.Status == "pending"))
+            .ExecuteDeleteAsync(ct);
+        if (pruned > 0)
+        {
+            log.LogInformation("Pruned {Count} handled events older than {Cutoff}", pruned, events);
         }
     }
 

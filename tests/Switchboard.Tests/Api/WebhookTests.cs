@@ -148,6 +148,21 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
         var goneLog = await (await Admin.GetAsync($"/api/webhooks/{gone["id"].Str()}/deliveries")).JsonArray();
         Assert.Single(goneLog, d => d!["lastStatusCode"]?.GetValue<int>() == 410); // one 410, then nothing more is sent there
         Assert.All(goneLog, d => Assert.Equal("disabled", d!["status"].Str()));
+
+        // A month later the handled events and their delivery logs are gone; nothing else is.
+        _clock.Advance(TimeSpan.FromDays(31));
+        var outboxLeft = -1;
+        for (var i = 0; i < 100 && outboxLeft != 0; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+            await using var scope = Host.Services.CreateAsyncScope();
+            outboxLeft = await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().Outbox.CountAsync();
+        }
+
+        Assert.Equal(0, outboxLeft);
+        Assert.Empty(await (await Admin.GetAsync($"/api/webhooks/{hook["id"].Str()}/deliveries")).JsonArray());
+        Assert.Equal(6, (await Admin.AllLeads()).Count);
     }
 }
 
