@@ -38,10 +38,13 @@ internal static class Rotation
     }
 
     /// <summary>
-    /// Smooth weighted rotation (the nginx algorithm): each turn every eligible rep earns its weight in
-    /// credit, the richest wins (first in order on a tie) and pays back the total. Every prefix of the
-    /// sequence stays within ±1 of each rep's ideal share. Reps not eligible neither earn nor pay.
-    /// Credits of reps no longer among the candidates are dropped.
+    /// Weighted rotation that keeps every prefix of the sequence within ±1 of each rep's ideal share.
+    /// Credits are the nginx smooth-weighted ones (each turn every eligible rep earns its weight, the
+    /// winner pays back the total), so a rep's credit is total × (ideal share so far − leads received).
+    /// The winner is chosen as in Tijdeman's chairman assignment: among reps owed at least δ = 1/(2n−2)
+    /// of a lead, the one whose debt would first reach 1 − δ. The plain "richest wins" rule of nginx can
+    /// drift past ±1 (e.g. weights 4,10,10,1,10,1,1,1 after 23 leads); this one provably cannot.
+    /// Reps not eligible neither earn nor pay; credits of reps no longer among the candidates are dropped.
     /// </summary>
     public static (RepState Rep, Dictionary<string, long> Credits, long WinnerCredit, long Total) SmoothWeighted(
         IReadOnlyList<RepState> candidates, IReadOnlyList<RepState> eligible, IReadOnlyDictionary<string, long> before, Func<RepState, long> weightOf)
@@ -53,19 +56,35 @@ internal static class Rotation
         }
 
         long total = 0;
-        RepState? best = null;
         foreach (var rep in eligible)
         {
-            var weight = Math.Max(1, weightOf(rep));
-            total += weight;
-            credits[rep.Id] = (credits.TryGetValue(rep.Id, out var c) ? c : 0) + weight;
-            if (best is null || credits[rep.Id] > credits[best.Id])
+            total += Math.Max(1, weightOf(rep));
+            credits[rep.Id] = (credits.TryGetValue(rep.Id, out var c) ? c : 0) + Math.Max(1, weightOf(rep));
+        }
+
+        // Owed at least δ: credit × (2n − 2) ≥ total. Due first: least (total × (2n − 3) − credit × (2n − 2)) / weight.
+        var twoNMinus2 = Math.Max(1, (2 * eligible.Count) - 2);
+        RepState? best = null;
+        Int128 bestSlack = 0, bestWeight = 1;
+        foreach (var rep in eligible)
+        {
+            var credit = (Int128)credits[rep.Id];
+            if (eligible.Count > 1 && credit * twoNMinus2 < total)
             {
-                best = rep;
+                continue;
+            }
+
+            var slack = ((Int128)total * (twoNMinus2 - 1)) - (credit * twoNMinus2);
+            var weight = (Int128)Math.Max(1, weightOf(rep));
+            if (best is null || slack * bestWeight < bestSlack * weight)
+            {
+                (best, bestSlack, bestWeight) = (rep, slack, weight);
             }
         }
 
-        var winnerCredit = credits[best!.Id];
+        // Credits sum to the total over the eligible, so someone is always owed δ; keep a pick regardless.
+        best ??= eligible.MaxBy(r => credits[r.Id])!;
+        var winnerCredit = credits[best.Id];
         credits[best.Id] -= total;
         return (best, credits, winnerCredit, total);
     }
