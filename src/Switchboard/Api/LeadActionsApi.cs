@@ -74,11 +74,8 @@ public static class LeadActionsApi
                     db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "offer_withdrawn", At = now, Actor = "system", Note = $"{repId} accepted first; withdrawn from {string.Join(", ", others)}" });
                 }
 
-                var zone = await db.Reps.AsNoTracking().Where(r => r.Id == repId).Select(r => r.TimeZone).FirstAsync(ct);
-                await db.AddToCountersAsync(repId, CapPeriods.For(zone, now).All, 1, ct);
-
-                await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
                 var rep = await db.Reps.AsNoTracking().FirstAsync(r => r.Id == repId, ct);
+                await db.CountAssignmentAsync(repId, now, ct, rep.TimeZone);
                 LeadSla.Start(lead, LeadSla.Of(lead), rep.ToEngineRep(), now, accepted: true);
                 break;
             case "accepted" when lead.OwnerRepId == repId:

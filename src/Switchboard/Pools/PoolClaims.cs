@@ -57,9 +57,7 @@ public sealed class PoolClaims(TimeProvider time)
             }
 
             db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "claimed", At = now, Actor = repId, RepId = repId, Note = $"claimed from pool '{pool.Name}' ({pool.Id}, {pool.Mode})" });
-            await db.AddToCountersAsync(repId, CapPeriods.For(rep.TimeZone, now).All, 1, ct);
-
-            await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
+            await db.CountAssignmentAsync(repId, now, ct, rep.TimeZone);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return new ClaimOutcome(await db.Leads.AsNoTracking().FirstAsync(l => l.Id == id, ct));

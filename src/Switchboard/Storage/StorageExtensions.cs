@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
@@ -23,6 +24,18 @@ public static class StorageExtensions
         // Only placeholders are put into the text; every value goes in as a parameter.
         var sql = $"""INSERT INTO rep_counters ("RepId", "Period", "Count") VALUES {string.Join(", ", rows)} ON CONFLICT ("RepId", "Period") DO UPDATE SET "Count" = rep_counters."Count" + excluded."Count" """;
         return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+    }
+
+    /// <summary>
+    /// One lead given to a rep outside a routing batch (a claim, an accepted offer, a reassignment, a pool
+    /// escalation): their counters in their own hour/day/week/month, and their last-assigned time, which
+    /// the longest-idle orderings read. <paramref name="timeZone"/> when the caller already has it.
+    /// </summary>
+    public static async Task CountAssignmentAsync(this SwitchboardDb db, string repId, DateTimeOffset now, CancellationToken ct, string? timeZone = null)
+    {
+        timeZone ??= await db.Reps.AsNoTracking().Where(r => r.Id == repId).Select(r => r.TimeZone).FirstAsync(ct);
+        await db.AddToCountersAsync(repId, CapPeriods.For(timeZone, now).All, 1, ct);
+        await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
     }
 
     public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, SwitchboardOptions options)

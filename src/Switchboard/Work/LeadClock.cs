@@ -273,9 +273,9 @@ public sealed class LeadClock(
                     .SetProperty(l => l.Status, "assigned").SetProperty(l => l.OwnerRepId, targetId).SetProperty(l => l.PoolId, (string?)null)
                     .SetProperty(l => l.PooledAt, (DateTimeOffset?)null).SetProperty(l => l.AssignedAt, now).SetProperty(l => l.UpdatedAt, now), ct);
                 note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}: assigned to {targetId}";
-                if (changed == 1 && await db.Reps.AsNoTracking().Where(r => r.Id == targetId).Select(r => r.TimeZone).FirstOrDefaultAsync(ct) is { } zone)
+                if (changed == 1)
                 {
-                    await db.AddToCountersAsync(targetId, CapPeriods.For(zone, now).All, 1, ct);
+                    await db.CountAssignmentAsync(targetId, now, ct);
                 }
 
                 break;

@@ -41,8 +41,7 @@ public static class LeadReassignment
             lead.AssignedAt = now;
             lead.UpdatedAt = now;
             db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reassigned", At = now, Actor = actor, RepId = toRepId, Note = $"{reason}:{fromText} to {toRepId}" });
-            var zone = await db.Reps.AsNoTracking().Where(r => r.Id == toRepId).Select(r => r.TimeZone).FirstAsync(ct);
-            await db.AddToCountersAsync(toRepId, CapPeriods.For(zone, now).All, 1, ct);
+            await db.CountAssignmentAsync(toRepId, now, ct);
             return;
         }
 
