@@ -41,17 +41,21 @@ public sealed class EmailDispatcher(IServiceScopeFactory scopes, TimeProvider ti
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
         var now = time.GetUtcNow();
+        var wanted = smtp.Events;
+
+        // Events nobody is emailed about are done in one statement (only when there are any: a write
+        // takes SQLite's write lock, which routing needs), not one write per event.
+        var unwanted = db.Outbox.Where(o => o.EmailedAt == null && !wanted.Contains(o.Type));
+        if (await unwanted.AnyAsync(ct))
+        {
+            await unwanted.ExecuteUpdateAsync(u => u.SetProperty(o => o.EmailedAt, now), ct);
+        }
         var due = await db.Outbox.AsNoTracking()
             .Where(o => o.EmailedAt == null && (o.EmailNextAt == null || o.EmailNextAt <= now))
             .OrderBy(o => o.Id).Take(100).ToListAsync(ct);
         foreach (var e in due)
         {
             var id = e.Id;
-            if (!smtp.Events.Contains(e.Type))
-            {
-                await db.Outbox.Where(o => o.Id == id).ExecuteUpdateAsync(u => u.SetProperty(o => o.EmailedAt, now), ct);
-                continue;
-            }
 
             var repId = e.RepId ?? await db.Leads.AsNoTracking().Where(l => l.Id == e.LeadId).Select(l => l.OwnerRepId).FirstOrDefaultAsync(ct);
             var rep = repId is null ? null : await db.Reps.AsNoTracking().FirstOrDefaultAsync(r => r.Id == repId, ct);
