@@ -28,9 +28,7 @@ public static class LeadReassignment
     {
         var from = lead.OwnerRepId;
         var holders = from is null ? lead.OfferedRepIds : [from];
-        lead.ExcludedRepIds = [.. lead.ExcludedRepIds.Union(holders)];
-        lead.OfferedRepIds = [];
-        lead.OfferExpiresAt = null;
+        LeadOffers.LeaveOut(lead, holders); // an owned lead has no open offer; an offered one loses all of it
         lead.OwnerRepId = null;
         lead.AcceptedAt = null;
         var fromText = holders.Length == 0 ? "" : $" from {string.Join(", ", holders)}";
