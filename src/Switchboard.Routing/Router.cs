@@ -66,19 +66,21 @@ public static class Router
             if (field.Eligible.Count > 0)
             {
                 trace.Add(new RuleTrace(rule.Name, true, matchedNote));
-                var before = states.TryGetValue(rule.StateKey, out var s) ? s : StrategyState.Empty;
+                var fresh = !states.TryGetValue(rule.StateKey, out var before);
+                before ??= StrategyState.Empty;
+                var freshNote = fresh ? $"; rule '{rule.Name}' starts fresh (no earlier turns for {rule.Target} by {strategy.Name})" : "";
                 if (strategy.OfferGroup(new StrategyInput(lead, field.Reps, field.Eligible, before, now)) is { Count: > 0 } group)
                 {
                     return Done(Offered(flow, rule, group, field, trace,
                         $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; " +
-                        $"shotgun: offered to {string.Join(", ", group.Select(r => r.Id))} at once (idle longest), the first to accept within {Durations.Format(rule.OfferWindow!.Value)} owns it"));
+                        $"shotgun: offered to {string.Join(", ", group.Select(r => r.Id))} at once (idle longest), the first to accept within {Durations.Format(rule.OfferWindow!.Value)} owns it{freshNote}"));
                 }
 
                 var (pick, after, fairnessNote) = PickFairly(rule, lead, field, before, now);
                 if (rule.OfferWindow is { } window)
                 {
                     var offered = Offered(flow, rule, [pick.Rep], field, trace,
-                        $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}; " +
+                        $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}{freshNote}; " +
                         $"offered to {pick.Rep.Id}, who has {Durations.Format(window)} to accept");
                     return Done(offered with { Decision = offered.Decision with { StateBefore = before.ToString(), StateAfter = after.ToString() }, StateKey = rule.StateKey, NewState = after });
                 }
@@ -93,7 +95,7 @@ public static class Router
                     TeamId = rule.Target.TeamId,
                     Rules = trace,
                     Candidates = field.Trace,
-                    Explanation = $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}",
+                    Explanation = $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}{freshNote}",
                     StateBefore = before.ToString(),
                     StateAfter = after.ToString(),
                     Sla = rule.Sla,
@@ -387,7 +389,7 @@ public static class Router
             Explanation = explanation,
         }, null, null);
 
-    /// <summary>Reps who declined the lead or let an offer of it expire are not offered it again.</summary>
+    /// <summary>Reps who passed the lead on (declined, let an offer expire, breached its SLA, lost it to a reassignment) do not get it again.</summary>
     private static Func<RepState, string?>? ExcludingDecliners(Lead lead, Func<RepState, string?>? filter)
     {
         if (lead.ExcludedRepIds.Count == 0)
@@ -395,7 +397,9 @@ public static class Router
             return filter;
         }
 
-        return rep => lead.ExcludedRepIds.Contains(rep.Id, StringComparer.Ordinal) ? "declined this lead or let its offer expire" : filter?.Invoke(rep);
+        return rep => lead.ExcludedRepIds.Contains(rep.Id, StringComparer.Ordinal)
+            ? lead.ExclusionReasons?.GetValueOrDefault(rep.Id) ?? "passed this lead on before"
+            : filter?.Invoke(rep);
     }
 
     private static RoutingOutcome Pooled(CompiledFlow flow, string rule, string poolId, List<RuleTrace> trace, string explanation) =>

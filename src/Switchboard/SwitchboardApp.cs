@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Switchboard.Api;
@@ -31,6 +32,10 @@ public static class SwitchboardApp
         }
 
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+
+        // No line per request by default (ASP.NET Core writes several at information level); the service's
+        // own information lines (held leads routed, a first admin key) stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var options = SwitchboardOptions.From(builder.Configuration);
@@ -53,7 +58,9 @@ public static class SwitchboardApp
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // a redirect could lead to a private address
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddExceptionHandler<BadRequests>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so BadRequests can name the parameter
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer(OpenApiDocs.DeclareBearerKeys).AddSchemaTransformer(OpenApiDocs.OnlyTrulyRequired));
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 
         var app = builder.Build();
@@ -62,9 +69,10 @@ public static class SwitchboardApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/docs").AllowAnonymous();
-        app.MapGet("/healthz", HealthAsync).AllowAnonymous().ExcludeFromDescription();
+        // Public pages answer HEAD as they answer GET (uptime monitors, link checkers).
+        app.MapOpenApi().AllowAnonymous().WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
+        app.MapScalarApiReference("/docs").AllowAnonymous().WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
+        app.MapMethods("/healthz", ["GET", "HEAD"], HealthAsync).AllowAnonymous().ExcludeFromDescription();
 
         var api = app.MapGroup("/api");
         api.MapKeysApi();

@@ -32,7 +32,7 @@ public class FairnessTests
         Assert.Equal("abca", Sequence(decisions, 0, 4));
         Assert.Equal("cacacacacaca", Sequence(decisions, 4, 12));
         Assert.Equal("bcabca", Sequence(decisions, 16, 6)); // a was served last, b is next in order
-        Assert.Equal(-4.0, states["rule:main"].Balances["b"], 6); // -0.33 before leaving, a third of 12 missed leads, even since: the deficit stays visible
+        Assert.Equal(-4.0, states.Values.Single().Balances["b"], 6); // -0.33 before leaving, a third of 12 missed leads, even since: the deficit stays visible
         Assert.Contains("b is back owed 4.33 lead(s) and resumes their place (fairness keep-place)", decisions[16].Explanation, StringComparison.Ordinal);
     }
 
@@ -44,7 +44,7 @@ public class FairnessTests
         Assert.Equal("bbb", Sequence(decisions, 16, 3)); // owed 4.33, at most 3 extra turns
         Assert.Equal("cabcab", Sequence(decisions, 19, 6)); // then the others, and the rotation goes on after b
         Assert.Contains("b is back owed 4.33 lead(s): 3 extra turn(s) (fairness catch-up (at most 3 extra turns))", decisions[16].Explanation, StringComparison.Ordinal);
-        Assert.Equal(-3.0, states["rule:main"].Balances["b"], 6); // 3 of the 4.33 owed made up; b is last in the rotation afterwards
+        Assert.Equal(-3.0, states.Values.Single().Balances["b"], 6); // 3 of the 4.33 owed made up; b is last in the rotation afterwards
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class FairnessTests
         Assert.Equal("cab", Sequence(decisions, 16, 3)); // the two others first, then b
         Assert.Equal("cab", Sequence(decisions, 19, 3)); // and the rotation goes on with b at the back
         Assert.Contains("b is back: balance cleared, behind the 2 others (fairness reset)", decisions[16].Explanation, StringComparison.Ordinal);
-        Assert.InRange(states["rule:main"].Balances["b"], -1.0, 1.0);
+        Assert.InRange(states.Values.Single().Balances["b"], -1.0, 1.0);
     }
 
     [Fact]
@@ -81,8 +81,8 @@ public class FairnessTests
                 Assert.InRange(run, 0, max);
             }
 
-            Assert.All(states["rule:main"].ExtraTurns.Values, v => Assert.InRange(v, 1, max));
-            Assert.Equal(0.0, states["rule:main"].Balances.Values.Sum(), 6);
+            Assert.All(states.Values.Single().ExtraTurns.Values, v => Assert.InRange(v, 1, max));
+            Assert.Equal(0.0, states.Values.Single().Balances.Values.Sum(), 6);
         }, iter: 200);
     }
 
@@ -97,7 +97,7 @@ public class FairnessTests
             for (var n = 0; n < 40; n++)
             {
                 Build.RouteMany(flow, reps, 1, leads: _ => Build.Lead($"l{n}"), states: states);
-                Assert.All(states["rule:main"].Balances.Values, b => Assert.InRange(b, -1.0, 1.0));
+                Assert.All(states.Values.Single().Balances.Values, b => Assert.InRange(b, -1.0, 1.0));
             }
         }, iter: 200);
     }

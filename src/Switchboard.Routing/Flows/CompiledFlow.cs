@@ -67,8 +67,19 @@ public sealed record CompiledRule(
     TimeSpan? OfferWindow = null,
     SlaPolicy? Sla = null)
 {
-    /// <summary>Strategy state (pointers, credits) is kept per rule name, so it survives flow edits.</summary>
-    public string StateKey => "rule:" + Name;
+    /// <summary>The rule's identity across flow versions: its <c>id</c>, else its name.</summary>
+    public string Id { get; init; } = Name;
+
+    /// <summary>
+    /// Strategy state (pointers, credits, the fairness ledger) is kept per rule id, target and strategy: it
+    /// survives edits and renames (with an id), and a different rule that reuses a name, or a rule sent to
+    /// other reps or by another strategy, starts fresh instead of inheriting a rotation that is not its own.
+    /// </summary>
+    public string StateKey => $"rule:{Id}|{Target}|{Strategy?.Name}";
+
+    /// <summary>The rule id in a state key (<see cref="StateKey"/>), for showing it.</summary>
+    public static string RuleOf(string stateKey) =>
+        stateKey.StartsWith("rule:", StringComparison.Ordinal) ? stateKey[5..].Split('|', 2)[0] : stateKey;
 }
 
 /// <summary>A validated flow version: conditions compiled, strategies built. Immutable and shareable.</summary>

@@ -11,6 +11,7 @@ public static class FlowCompiler
         var errors = new List<FlowError>();
         var rules = new List<CompiledRule>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
 
         if (document.Rules.Count == 0 && document.Fallback is null)
         {
@@ -66,6 +67,16 @@ public static class FlowCompiler
                 }
 
                 when = compiled.Condition;
+            }
+
+            var id = rule.Id?.Trim() is { Length: > 0 } given ? given : name;
+            if (rule.Id is not null && (id.Length > 64 || id.Contains('|', StringComparison.Ordinal)))
+            {
+                errors.Add(new FlowError($"{at}.id", $"rule '{name}': an id is 1-64 characters without '|'", name));
+            }
+            else if (!ids.Add(id))
+            {
+                errors.Add(new FlowError($"{at}.id", $"rule '{name}': id '{id}' is used by another rule; each rule keeps its own rotation", name));
             }
 
             var (policy, otherwise) = CompilePolicy(rule, at, name, errors);
@@ -129,7 +140,7 @@ public static class FlowCompiler
                     }
                 }
 
-                rules.Add(new CompiledRule(name, when, target, strategy, policy, fairness, holdFor, otherwise, offer, sla));
+                rules.Add(new CompiledRule(name, when, target, strategy, policy, fairness, holdFor, otherwise, offer, sla) { Id = id });
             }
         }
 

@@ -17,6 +17,12 @@ public sealed class FlowDocument
 
 public sealed class RuleDocument
 {
+    /// <summary>
+    /// A stable identity for the rule's rotation and fairness ledger, kept when the rule is renamed. The
+    /// default value is the name.
+    /// </summary>
+    public string? Id { get; set; }
+
     public string? Name { get; set; }
 
     /// <summary>A condition; absent means the rule matches every lead.</summary>

@@ -26,8 +26,14 @@ public sealed record Lead
     /// <summary>Since when the lead has been held (null when it is not held); bounds a rule's <c>holdFor</c>.</summary>
     public DateTimeOffset? HeldSince { get; init; }
 
-    /// <summary>Reps who declined this lead or let an offer of it expire: not offered it again.</summary>
+    /// <summary>
+    /// Reps who passed this lead on — declined it, let an offer expire, breached its SLA, had it reassigned
+    /// away: not given it again.
+    /// </summary>
     public IReadOnlyList<string> ExcludedRepIds { get; init; } = [];
+
+    /// <summary>Why each excluded rep passed the lead on, as the trace shows it; the host reads it from the timeline.</summary>
+    public IReadOnlyDictionary<string, string>? ExclusionReasons { get; init; }
 
     /// <summary>The owner of the lead's account or of an earlier lead of the same company, found by the host.</summary>
     public AccountMatch? Account { get; init; }

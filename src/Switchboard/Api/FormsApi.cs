@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 using Microsoft.Extensions.Primitives;
 using Switchboard.Auth;
 using Switchboard.Capture;
@@ -16,6 +18,9 @@ public sealed record FormInput(
     string? ThankYouUrl = null,
     string? HoneypotField = null,
     List<string>? AllowedOrigins = null);
+
+/// <summary>What a script posting a form as JSON is told: received, and the thank-you page if the form has one.</summary>
+public sealed record FormReceived(bool Received, string? ThankYouUrl);
 
 public sealed record FormView(string Key, string Name, string? Source, Dictionary<string, string> FieldMap, string? ThankYouUrl, string? HoneypotField, IReadOnlyList<string> AllowedOrigins, string PostUrl)
 {
@@ -37,7 +42,23 @@ public static class FormsApi
         forms.MapDelete("/{key}", DeleteForm).RequireAuthorization(Policies.Admin);
 
         var post = app.MapGroup("/forms").WithTags("Forms").AllowAnonymous();
-        post.MapPost("/{formKey}", PostForm).DisableAntiforgery().Accepts<IFormCollection>("application/x-www-form-urlencoded");
+        // No Accepts metadata: it would turn another content type into an endpoint mismatch (answered 401
+        // by the fallback policy) instead of this handler's 415. The body is described for OpenAPI here.
+        post.MapPost("/{formKey}", PostForm).DisableAntiforgery().AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            var fields = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String } };
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/x-www-form-urlencoded"] = new() { Schema = fields },
+                    ["multipart/form-data"] = new() { Schema = fields },
+                    ["application/json"] = new() { Schema = fields },
+                },
+            };
+            return Task.CompletedTask;
+        });
         post.MapMethods("/{formKey}", ["OPTIONS"], Preflight);
         return app;
     }
@@ -126,17 +147,34 @@ public static class FormsApi
         }
 
         AllowOrigin(http, form);
-        if (!http.Request.HasFormContentType)
+        var json = http.Request.HasJsonContentType();
+        List<KeyValuePair<string, string>> fields;
+        if (json)
         {
-            return FieldErrors.One("body", "a form post (application/x-www-form-urlencoded or multipart/form-data) is expected");
+            var (read, problem) = await ReadJsonFieldsAsync(http.Request);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            fields = read!;
+        }
+        else if (http.Request.HasFormContentType)
+        {
+            fields = [.. (await http.Request.ReadFormAsync(ct)).Select(f => KeyValuePair.Create(f.Key, f.Value.ToString()))];
+        }
+        else
+        {
+            return TypedResults.Problem(
+                "a form post is expected: application/x-www-form-urlencoded, multipart/form-data or a flat JSON object",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type");
         }
 
-        var fields = await http.Request.ReadFormAsync(ct);
-        if (form.HoneypotField is { } trap && !StringValues.IsNullOrEmpty(fields[trap]))
+        if (form.HoneypotField is { } trap && fields.Any(f => f.Key == trap && f.Value.Length > 0))
         {
             // Accepted as far as the bot can tell, and dropped.
             log.LogInformation("Form {Form}: honeypot field '{Field}' filled; post dropped", formKey, trap);
-            return ThankYou(http, form);
+            return ThankYou(http, form, json);
         }
 
         var (input, errors) = ToLeadInput(form, fields);
@@ -152,7 +190,36 @@ public static class FormsApi
         await capture.CaptureOrMergeAsync(db, lead, $"form '{formKey}'", $"through form '{formKey}'", now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return ThankYou(http, form);
+        return ThankYou(http, form, json);
+    }
+
+    /// <summary>A form posted by a script: one flat JSON object of field names to text, numbers or booleans.</summary>
+    private static async Task<(List<KeyValuePair<string, string>>? Fields, ValidationProblem? Problem)> ReadJsonFieldsAsync(HttpRequest request)
+    {
+        var (body, problem) = await Json.ReadAsync<JsonObject>(request);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var fields = new List<KeyValuePair<string, string>>();
+        var errors = new FieldErrors();
+        foreach (var (name, value) in body!)
+        {
+            switch (value?.GetValueKind())
+            {
+                case null or JsonValueKind.Null:
+                    break;
+                case JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                    fields.Add(KeyValuePair.Create(name, value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()));
+                    break;
+                default:
+                    errors.Add(name, "a form field is text, a number or true/false, not an object or list");
+                    break;
+            }
+        }
+
+        return errors.Any ? (null, errors.ToProblem("The form post is invalid.")) : (fields, null);
     }
 
     public static async Task<IResult> Preflight(string formKey, HttpContext http, SwitchboardDb db, CancellationToken ct)
@@ -182,9 +249,17 @@ public static class FormsApi
         return true;
     }
 
-    /// <summary>303 See Other to the thank-you page (the browser then GETs it), or a plain thank-you page.</summary>
-    private static IResult ThankYou(HttpContext http, FormRow form)
+    /// <summary>
+    /// 303 See Other to the thank-you page (the browser then GETs it), or a plain thank-you page; a script
+    /// that posted JSON gets JSON, with the page to show.
+    /// </summary>
+    private static IResult ThankYou(HttpContext http, FormRow form, bool json)
     {
+        if (json)
+        {
+            return TypedResults.Ok(new FormReceived(true, form.ThankYouUrl));
+        }
+
         if (form.ThankYouUrl is { } url)
         {
             http.Response.Headers.Location = url;
@@ -194,7 +269,7 @@ public static class FormsApi
         return TypedResults.Content("<!doctype html><title>Thank you</title><p>Thank you! We will be in touch.</p>", "text/html");
     }
 
-    private static (LeadInput Input, FieldErrors Errors) ToLeadInput(FormRow form, IFormCollection fields)
+    private static (LeadInput Input, FieldErrors Errors) ToLeadInput(FormRow form, List<KeyValuePair<string, string>> fields)
     {
         var map = form.FieldMapJson is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(form.FieldMapJson)!;
         if (form.HoneypotField is { } trap)
@@ -203,7 +278,7 @@ public static class FormsApi
         }
 
         var errors = new FieldErrors();
-        var input = LeadFields.Build(fields.Select(f => KeyValuePair.Create(f.Key, f.Value.ToString())), map, errors);
+        var input = LeadFields.Build(fields, map, errors);
         return (input with { Source = form.Source ?? input.Source ?? $"form:{form.Key}" }, errors);
     }
 }

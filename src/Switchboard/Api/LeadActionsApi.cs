@@ -68,7 +68,7 @@ public static class LeadActionsApi
                 lead.AssignedAt = now;
                 lead.OfferedRepIds = [];
                 lead.OfferExpiresAt = null;
-                db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "accepted", At = now, Actor = repId, RepId = repId, Note = "accepted the offer" });
+                db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "accepted", At = now, Actor = repId, RepId = repId, Note = ReportsApi.AcceptedOffer });
                 if (others.Count > 0)
                 {
                     db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "offer_withdrawn", At = now, Actor = "system", Note = $"{repId} accepted first; withdrawn from {string.Join(", ", others)}" });

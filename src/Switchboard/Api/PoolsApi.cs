@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Pools;
+using Switchboard.Routing;
 using Switchboard.Routing.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
@@ -133,6 +134,10 @@ public sealed record PoolInput(
                     else if (escalation.To.Pool == Id)
                     {
                         errors.Add("escalation.to.pool", "a pool cannot escalate to itself");
+                    }
+                    else if (escalation.To.Pool is { } pool && !await db.Pools.AnyAsync(p => p.Id == pool, ct))
+                    {
+                        errors.Add("escalation.to.pool", $"pool '{pool}' does not exist");
                     }
                     else if (escalation.To.Rep is { } rep && !await db.Reps.AnyAsync(r => r.Id == rep, ct))
                     {
@@ -300,6 +305,11 @@ public static class PoolsApi
         if (waiting > 0)
         {
             return Problems.Conflict($"pool '{id}' still holds {waiting} leads; claim or move them first");
+        }
+
+        if (await References.UsedByAsync(db, Reference.Pool, id, ct) is { } usedBy)
+        {
+            return Problems.Conflict(usedBy);
         }
 
         db.Pools.Remove(pool);

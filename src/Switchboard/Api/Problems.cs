@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -61,6 +62,8 @@ public static class Json
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions o)
     {
+        // Written for people as much as programs: quotes, '<', '>', '&' and non-ASCII letters as they are.
+        o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
@@ -24,6 +25,28 @@ public sealed record ResponseTimesReport(DateTimeOffset From, DateTimeOffset To,
 /// <summary><c>/api/reports</c>: how fast leads are worked.</summary>
 public static class ReportsApi
 {
+    /// <summary>The timeline notes that mark a lead given to a rep by accepting an offer, or by a pool's escalation.</summary>
+    public const string AcceptedOffer = "accepted the offer";
+    public const string EscalatedToRep = ": assigned to ";
+
+    /// <summary>A report bound: an ISO 8601 date (midnight UTC) or date-time; null when absent, an error when unreadable.</summary>
+    public static DateTimeOffset? ParseMoment(string? value, string field, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) &&
+            value.Trim()[0] is >= '0' and <= '9')
+        {
+            return at;
+        }
+
+        errors.Add(field, $"'{value}' is not a date: expected an ISO 8601 date or date-time such as 2026-12-01 or 2026-12-01T09:00:00Z");
+        return null;
+    }
+
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/reports/response-times", ResponseTimesAsync).WithTags("Reports").RequireAuthorization(Policies.AdminOrManager);
@@ -35,14 +58,20 @@ public static class ReportsApi
     /// per rep and per team, for leads assigned in [from, to) (default: the last 30 days). Managers see their teams.
     /// </summary>
     public static async Task<Results<Ok<ResponseTimesReport>, ValidationProblem, ProblemHttpResult>> ResponseTimesAsync(
-        HttpContext http, SwitchboardDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? teamId, CancellationToken ct)
+        HttpContext http, SwitchboardDb db, TimeProvider time, string? from, string? to, string? teamId, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
-        var end = to ?? time.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
-        if (start >= end)
+        var errors = new FieldErrors();
+        var end = ParseMoment(to, "to", errors) ?? time.GetUtcNow();
+        var start = ParseMoment(from, "from", errors) ?? end.AddDays(-30);
+        if (!errors.Any && start >= end)
         {
-            return FieldErrors.One("from", "must be before to");
+            errors.Add("from", $"must be before to ({end:u})");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem("The report's parameters are invalid.");
         }
 
         if (teamId is not null && !(caller.IsAdmin || caller.TeamIds.Contains(teamId)) || teamId is not null && !await db.Teams.AnyAsync(t => t.Id == teamId, ct))
@@ -57,10 +86,24 @@ public static class ReportsApi
             .Where(l => l.OwnerRepId != null && repIds.Contains(l.OwnerRepId) && l.AssignedAt >= start && l.AssignedAt < end)
             .Select(l => new { Rep = l.OwnerRepId!, l.AssignedAt, l.AcceptedAt, l.FirstTouchAt })
             .ToListAsync(ct);
-        var breaches = (await db.LeadEvents.AsNoTracking()
-                .Where(e => e.Type == "sla_breached" && e.RepId != null && repIds.Contains(e.RepId) && e.At >= start && e.At < end)
-                .Select(e => e.RepId!).ToListAsync(ct))
-            .GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+
+        // Counted from the timeline, so a lead that left a rep after a breach still counts as theirs:
+        // every way a rep is given a lead, and each breach matched to one of those receipts.
+        var received = await db.LeadEvents.AsNoTracking()
+            .Where(e => e.RepId != null && repIds.Contains(e.RepId) && e.At >= start && e.At < end &&
+                        (e.Type == "assigned" || e.Type == "claimed" || e.Type == "reassigned" ||
+                         (e.Type == "accepted" && e.Note == AcceptedOffer) || (e.Type == "escalated" && e.Note!.Contains(EscalatedToRep))))
+            .Select(e => new { e.LeadId, Rep = e.RepId! })
+            .ToListAsync(ct);
+        var breached = await db.LeadEvents.AsNoTracking()
+            .Where(e => e.Type == "sla_breached" && e.RepId != null && repIds.Contains(e.RepId) && e.At >= start && e.At < end)
+            .Select(e => new { e.LeadId, Rep = e.RepId! })
+            .ToListAsync(ct);
+        var receipts = received.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+        var breaches = breached.GroupBy(b => b)
+            .Select(g => (g.Key.Rep, Count: Math.Min(g.Count(), receipts.GetValueOrDefault(g.Key))))
+            .GroupBy(b => b.Rep).ToDictionary(g => g.Key, g => g.Sum(b => b.Count));
+        var assigned = received.GroupBy(r => r.Rep).ToDictionary(g => g.Key, g => g.Count());
 
         ResponseTimes Summarize(string id, IEnumerable<string> members)
         {
@@ -68,7 +111,7 @@ public static class ReportsApi
             var mine = leads.Where(l => set.Contains(l.Rep)).ToList();
             return new ResponseTimes(
                 id,
-                mine.Count,
+                set.Sum(r => assigned.GetValueOrDefault(r)),
                 TimeToStep.Of(mine.Where(l => l.AcceptedAt is not null).Select(l => (l.AcceptedAt!.Value - l.AssignedAt!.Value).TotalSeconds)),
                 TimeToStep.Of(mine.Where(l => l.FirstTouchAt is not null).Select(l => (l.FirstTouchAt!.Value - l.AssignedAt!.Value).TotalSeconds)),
                 set.Sum(r => breaches.GetValueOrDefault(r)));

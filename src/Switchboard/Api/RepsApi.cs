@@ -328,7 +328,7 @@ public static class RepsApi
 
         var states = await LeadRouting.LoadRepStatesAsync(db, time.GetUtcNow(), ct);
         var rules = await db.StrategyStates.AsNoTracking().Where(s => s.Key.StartsWith("rule:")).OrderBy(s => s.Key).ToListAsync(ct);
-        var fairness = rules.Select(r => (Rule: r.Key["rule:".Length..], State: LeadRouting.ToState(r)))
+        var fairness = rules.Select(r => (Rule: Switchboard.Routing.Flows.CompiledRule.RuleOf(r.Key), State: LeadRouting.ToState(r)))
             .Where(r => r.State.Balances.ContainsKey(id))
             .Select(r => new RepBalanceView(r.Rule, Math.Round(r.State.Balances[id], 3), r.State.Absent.Contains(id),
                 r.State.ExtraTurns.GetValueOrDefault(id), r.State.Waiting.GetValueOrDefault(id)))
@@ -392,6 +392,11 @@ public static class RepsApi
         if (row is null)
         {
             return NotFound(id);
+        }
+
+        if (await References.UsedByAsync(db, Reference.Rep, id, ct) is { } usedBy)
+        {
+            return Problems.Conflict(usedBy);
         }
 
         // Reps are deactivated, not erased: their leads, decisions and timelines keep pointing at them.

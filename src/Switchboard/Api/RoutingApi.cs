@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
@@ -12,7 +14,8 @@ public sealed record FlowSaved(int Version);
 
 public sealed record FlowVersionView(int Version, string Format, string Document, DateTimeOffset? CreatedAt);
 
-public sealed record DryRunInput(LeadInput? Lead, int? FlowVersion);
+/// <summary>A lead to dry-run, against a stored flow version (default: the active one) or a candidate flow document.</summary>
+public sealed record DryRunInput(LeadInput? Lead, int? FlowVersion = null, JsonNode? Flow = null);
 
 public sealed record DryRunResult(DecisionView Decision);
 
@@ -45,7 +48,7 @@ public static class RoutingApi
 
         errors.AddAll(FlowCompiler.Compile(document, 0).Errors);
 
-        await CheckReferencesAsync(document, db, errors, ct);
+        await References.CheckAsync(db, References.InFlow(document), errors, ct);
         if (errors.Any)
         {
             return errors.ToProblem("The flow document is invalid.");
@@ -106,7 +109,7 @@ public static class RoutingApi
         {
             var state = LeadRouting.ToState(r);
             return new RuleStateView(
-                r.Key.StartsWith("rule:", StringComparison.Ordinal) ? r.Key["rule:".Length..] : r.Key,
+                CompiledRule.RuleOf(r.Key),
                 state.Pointer,
                 state.Credits,
                 state.Balances.ToDictionary(b => b.Key, b => Math.Round(b.Value, 3)),
@@ -121,72 +124,99 @@ public static class RoutingApi
     public static async Task<Ok<HeldRetried>> RetryHeld(HeldLeadRetrier retrier, CancellationToken ct) =>
         TypedResults.Ok(new HeldRetried(await retrier.RetryAllAsync(ct)));
 
-    /// <summary>The decision a flow would make for a lead right now. Writes nothing.</summary>
+    /// <summary>
+    /// The decision a flow would make for a lead right now; writes nothing. The body is a lead, or
+    /// <c>{lead, flowVersion?}</c> for a stored version, or <c>{lead, flow}</c> for a candidate flow document
+    /// (a JSON object, or YAML/JSON text) that is checked as a PUT would check it.
+    /// </summary>
     public static async Task<Results<Ok<DryRunResult>, ValidationProblem>> DryRun(
         HttpRequest request, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<DryRunInput>(request);
+        var (body, problem) = await Json.ReadAsync<JsonObject>(request);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (input!.Lead is null)
+        // Wrapped when it says so: a lead has no field named 'lead', 'flow' or 'flowVersion'.
+        var wrapped = body!.ContainsKey("lead") || body.ContainsKey("flow") || body.ContainsKey("flowVersion");
+        var prefix = wrapped ? "lead." : "";
+        var errors = new FieldErrors();
+        DryRunInput? input = null;
+        LeadInput? leadInput;
+        if (wrapped)
+        {
+            input = Json.Deserialize<DryRunInput>(body.ToJsonString(), out problem);
+            leadInput = input?.Lead;
+        }
+        else
+        {
+            leadInput = Json.Deserialize<LeadInput>(body.ToJsonString(), out problem);
+        }
+
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (leadInput is null)
         {
             return FieldErrors.One("lead", "required: the lead to route");
         }
 
-        var errors = new FieldErrors();
-        input.Lead.Validate(errors);
+        var leadErrors = new FieldErrors();
+        leadInput.Validate(leadErrors);
+        foreach (var (field, messages) in leadErrors.All)
+        {
+            messages.ForEach(m => errors.Add(prefix + field, m));
+        }
+
+        CompiledFlow? candidate = null;
+        if (input?.Flow is { } flowNode)
+        {
+            var (text, format) = flowNode.GetValueKind() == JsonValueKind.String
+                ? (flowNode.GetValue<string>(), FlowDocuments.FormatOf(null, flowNode.GetValue<string>()))
+                : (flowNode.ToJsonString(), "json");
+            var (document, parseError) = FlowDocuments.Parse(text, format);
+            if (document is null)
+            {
+                errors.Add("flow" + (parseError!.Field == "body" ? "" : "." + parseError.Field), parseError.Message);
+            }
+            else
+            {
+                var (flow, flowErrors) = FlowCompiler.Compile(document, 0);
+                foreach (var e in flowErrors)
+                {
+                    errors.Add($"flow.{e.Field}", e.Message);
+                }
+
+                var refErrors = new FieldErrors();
+                await References.CheckAsync(db, References.InFlow(document), refErrors, ct);
+                foreach (var (field, messages) in refErrors.All)
+                {
+                    messages.ForEach(m => errors.Add($"flow.{field}", m));
+                }
+
+                candidate = flow;
+            }
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
         var now = time.GetUtcNow();
-        var lead = input.Lead.ToRow("dry-run", null, now);
-        var outcome = await routing.DecideAsync(db, lead, input.FlowVersion, now, ct);
+        var lead = leadInput.ToRow("dry-run", null, now);
+        var outcome = candidate is not null
+            ? await routing.DecideAsync(db, lead, candidate, now, ct)
+            : await routing.DecideAsync(db, lead, input?.FlowVersion, now, ct);
         if (outcome is null)
         {
-            return FieldErrors.One("flowVersion", $"no flow version {input.FlowVersion}");
+            return FieldErrors.One("flowVersion", $"no flow version {input?.FlowVersion}");
         }
 
         return TypedResults.Ok(new DryRunResult(DecisionView.From(outcome.Decision)));
-    }
-
-    /// <summary>A flow may only name teams and reps that exist (pools are created on first use).</summary>
-    private static async Task CheckReferencesAsync(FlowDocument document, SwitchboardDb db, FieldErrors errors, CancellationToken ct)
-    {
-        var teams = (await db.Teams.Select(t => t.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var reps = (await db.Reps.Select(r => r.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-
-        void Check(TargetDocument? to, string at, string who)
-        {
-            if (to?.Team is { } team && !teams.Contains(team.Trim()))
-            {
-                errors.Add($"{at}.team", $"{who}: team '{team}' does not exist");
-            }
-
-            foreach (var rep in (to?.Reps ?? []).Concat(to?.Rep is null ? [] : [to.Rep]))
-            {
-                if (!string.IsNullOrWhiteSpace(rep) && !reps.Contains(rep.Trim()))
-                {
-                    errors.Add(to?.Rep == rep ? $"{at}.rep" : $"{at}.reps", $"{who}: rep '{rep}' does not exist");
-                }
-            }
-        }
-
-        for (var i = 0; i < document.Rules.Count; i++)
-        {
-            Check(document.Rules[i]?.Assign?.To, $"rules[{i}].assign.to", $"rule '{document.Rules[i]?.Name}'");
-            if (document.Rules[i]?.WhenNoneEligible?.Trim() is { } policy && policy.StartsWith("rep:", StringComparison.Ordinal) &&
-                !reps.Contains(policy[4..].Trim()))
-            {
-                errors.Add($"rules[{i}].whenNoneEligible", $"rule '{document.Rules[i]?.Name}': rep '{policy[4..].Trim()}' does not exist");
-            }
-        }
-
-        Check(document.Fallback, "fallback", "the fallback");
     }
 }
 

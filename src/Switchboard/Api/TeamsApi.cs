@@ -18,7 +18,7 @@ namespace Switchboard.Api;
 public sealed record TeamInput(
     string? Id,
     string? Name,
-    string? ManagerRepId,
+    string? ManagerRepId = null,
     CapsInput? Caps = null,
     List<string>? Holidays = null,
     SlaDocument? Sla = null)
@@ -166,6 +166,11 @@ public static class TeamsApi
             return Problems.Conflict($"team '{id}' still has members ({string.Join(", ", members)}); move them first");
         }
 
+        if (await References.UsedByAsync(db, Reference.Team, id, ct) is { } usedBy)
+        {
+            return Problems.Conflict(usedBy);
+        }
+
         db.Teams.Remove(team);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
@@ -208,6 +213,8 @@ public static class TeamsApi
             {
                 errors.Add($"sla.{field}", message);
             }
+
+            await References.CheckAsync(db, References.InSla(sla, "sla", "the team's SLA"), errors, ct);
         }
 
         return errors;

@@ -6,11 +6,14 @@ using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
-public sealed record WebhookInput(string? Url, List<string>? Events, List<string>? TeamIds = null, List<string>? RepIds = null);
+/// <summary>A subscription: where, which events, for which teams or reps, and lead fields the endpoint is not sent.</summary>
+public sealed record WebhookInput(string? Url, List<string>? Events, List<string>? TeamIds = null, List<string>? RepIds = null, List<string>? ExcludeFields = null);
 
-public sealed record WebhookView(string Id, string Url, IReadOnlyList<string> Events, IReadOnlyList<string> TeamIds, IReadOnlyList<string> RepIds, bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt)
+public sealed record WebhookView(
+    string Id, string Url, IReadOnlyList<string> Events, IReadOnlyList<string> TeamIds, IReadOnlyList<string> RepIds, bool Enabled, string? DisabledReason,
+    DateTimeOffset CreatedAt, IReadOnlyList<string> ExcludeFields)
 {
-    public static WebhookView From(WebhookRow w) => new(w.Id, w.Url, w.Events, w.TeamIds, w.RepIds, w.Enabled, w.DisabledReason, w.CreatedAt);
+    public static WebhookView From(WebhookRow w) => new(w.Id, w.Url, w.Events, w.TeamIds, w.RepIds, w.Enabled, w.DisabledReason, w.CreatedAt, w.ExcludeFields);
 }
 
 /// <summary>The answer to a new subscription: the only time the secret is shown.</summary>
@@ -67,6 +70,14 @@ public static class WebhooksApi
             }
         }
 
+        foreach (var (field, i) in (input.ExcludeFields ?? []).Select((f, i) => (f, i)))
+        {
+            if (!EventPayload.IsLeadField(field))
+            {
+                errors.Add($"excludeFields[{i}]", $"'{field}' is not a lead field; use the names of GET /api/leads/{{id}}, e.g. email, phone, company.name, attributes");
+            }
+        }
+
         string[] teams = [.. input.TeamIds ?? []];
         string[] reps = [.. input.RepIds ?? []];
         foreach (var missing in teams.Except(await db.Teams.Where(t => teams.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct)))
@@ -92,6 +103,7 @@ public static class WebhooksApi
             Events = [.. input.Events!.Distinct()],
             TeamIds = teams,
             RepIds = reps,
+            ExcludeFields = [.. (input.ExcludeFields ?? []).Distinct()],
             Secret = StandardWebhooks.NewSecret(),
             CreatedAt = now,
         };

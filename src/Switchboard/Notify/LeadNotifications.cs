@@ -1,14 +1,71 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Switchboard.Api;
 using Switchboard.Storage;
 
 namespace Switchboard.Notify;
 
-/// <summary>The body of every notification: <c>{type, timestamp, data: {leadId, repId, actor, note}}</c>.</summary>
-public sealed record EventBody(string Type, DateTimeOffset Timestamp, EventData Data);
+/// <summary>
+/// The body of every notification (schema version 1, documented in docs/webhooks.md):
+/// <c>{type, version, timestamp, data: {leadId, repId, actor, note, lead, decision}}</c> — the lead as
+/// <c>GET /api/leads/{id}</c> shows it (without timeline and trace) and, when the change routed it, the decision.
+/// </summary>
+public sealed record EventBody(string Type, int Version, DateTimeOffset Timestamp, EventData Data);
 
-public sealed record EventData(string LeadId, string? RepId, string Actor, string? Note);
+public sealed record EventData(string LeadId, string? RepId, string Actor, string? Note, LeadView? Lead, DecisionSummary? Decision);
+
+/// <summary>What a routing decision came to, without the full trace (GET /api/leads/{id} has it).</summary>
+public sealed record DecisionSummary(string Kind, int FlowVersion, string Rule, string? Strategy, string? RepId, string? PoolId, string Explanation)
+{
+    public static DecisionSummary From(DecisionView d) => new(d.Kind, d.FlowVersion, d.Rule, d.Strategy, d.RepId, d.PoolId, d.Explanation);
+}
+
+/// <summary>The event body's shape, and the lead fields a subscription may leave out.</summary>
+public static class EventPayload
+{
+    public const int Version = 1;
+
+    private static readonly HashSet<string> LeadFields = typeof(LeadView).GetProperties()
+        .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal);
+
+    private static readonly HashSet<string> CompanyFields = typeof(CompanyView).GetProperties()
+        .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary><c>email</c>, <c>company.name</c>, <c>attributes.plan</c>…: a field of the lead as the API shows it.</summary>
+    public static bool IsLeadField(string field) => field.Split('.') switch
+    {
+        [var top] => LeadFields.Contains(top) && top is not ("id" or "decision" or "timeline"),
+        ["company", var sub] => CompanyFields.Contains(sub),
+        ["attributes", { Length: > 0 }] => true,
+        _ => false,
+    };
+
+    /// <summary>The body with <paramref name="excluded"/> taken out of <c>data.lead</c>; unchanged when none are.</summary>
+    public static string Without(string body, IReadOnlyCollection<string> excluded)
+    {
+        if (excluded.Count == 0 || JsonNode.Parse(body)?["data"]?["lead"] is not JsonObject lead)
+        {
+            return body;
+        }
+
+        foreach (var field in excluded)
+        {
+            var path = field.Split('.', 2);
+            if (path.Length == 1)
+            {
+                lead.Remove(path[0]);
+            }
+            else if (lead[path[0]] is JsonObject inner)
+            {
+                inner.Remove(path[1]);
+            }
+        }
+
+        return lead.Root.ToJsonString(Json.Options);
+    }
+}
 
 /// <summary>
 /// Which timeline entries are announced as events, and how they enter the outbox: whenever a change
@@ -41,6 +98,26 @@ public static class LeadNotifications
             .Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added)
             .Select(e => e.Entity)
             .ToList();
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        // The lead as this save leaves it: tracked by the change, or (changed by a bulk update) read once.
+        var leads = db.ChangeTracker.Entries<LeadRow>().Select(e => e.Entity).DistinctBy(l => l.Id).ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var missing = added.Where(e => Types.ContainsKey(e.Type) && !leads.ContainsKey(e.LeadId)).Select(e => e.LeadId).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var row in db.Leads.AsNoTracking().Where(l => missing.Contains(l.Id)).ToList())
+            {
+                leads[row.Id] = row;
+            }
+        }
+
+        var decisions = db.ChangeTracker.Entries<DecisionRow>()
+            .Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added)
+            .GroupBy(e => e.Entity.LeadId)
+            .ToDictionary(g => g.Key, g => g.Last().Entity.TraceJson, StringComparer.Ordinal);
         foreach (var entry in added)
         {
             if (!Types.TryGetValue(entry.Type, out var type))
@@ -48,7 +125,11 @@ public static class LeadNotifications
                 continue;
             }
 
-            var body = new EventBody(type, entry.At, new EventData(entry.LeadId, entry.RepId, entry.Actor, entry.Note));
+            var lead = leads.TryGetValue(entry.LeadId, out var l) ? LeadView.From(l, null, null) : null;
+            var decision = decisions.TryGetValue(entry.LeadId, out var trace) && JsonSerializer.Deserialize<DecisionView>(trace, Json.Options) is { } d
+                ? DecisionSummary.From(d)
+                : null;
+            var body = new EventBody(type, EventPayload.Version, entry.At, new EventData(entry.LeadId, entry.RepId, entry.Actor, entry.Note, lead, decision));
             db.Outbox.Add(new OutboxRow
             {
                 EventId = "evt_" + Guid.CreateVersion7(entry.At).ToString("N", CultureInfo.InvariantCulture),

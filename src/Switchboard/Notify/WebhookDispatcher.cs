@@ -165,7 +165,7 @@ public sealed class WebhookDispatcher(
             return;
         }
 
-        var body = await db.Outbox.AsNoTracking().Where(o => o.Id == delivery.OutboxId).Select(o => o.Body).FirstAsync(ct);
+        var body = EventPayload.Without(await db.Outbox.AsNoTracking().Where(o => o.Id == delivery.OutboxId).Select(o => o.Body).FirstAsync(ct), hook.ExcludeFields);
         var now = time.GetUtcNow();
         var timestamp = now.ToUnixTimeSeconds();
         int? status = null;

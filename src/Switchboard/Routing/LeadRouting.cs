@@ -25,23 +25,23 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     public static readonly string[] ConvertedStatuses = ["qualified", "won"];
 
     /// <summary>Computes a decision without writing anything (dry-run).</summary>
-    public async Task<RoutingOutcome?> DecideAsync(SwitchboardDb db, LeadRow lead, int? flowVersion, DateTimeOffset now, CancellationToken ct)
-    {
-        var batch = await LoadAsync(db, flowVersion, now, ct);
-        if (batch is null)
-        {
-            return null;
-        }
+    public async Task<RoutingOutcome?> DecideAsync(SwitchboardDb db, LeadRow lead, int? flowVersion, DateTimeOffset now, CancellationToken ct) =>
+        await flows.GetAsync(db, flowVersion, ct) is { } flow ? await DecideAsync(db, lead, flow, now, ct) : null;
 
+    /// <summary>Computes the decision of a given (e.g. candidate, unsaved) flow, writing nothing.</summary>
+    public async Task<RoutingOutcome> DecideAsync(SwitchboardDb db, LeadRow lead, CompiledFlow flow, DateTimeOffset now, CancellationToken ct)
+    {
+        var batch = await LoadAsync(db, flow, now, ct);
         var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
         return Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
     }
 
     /// <summary>Routes one lead: reads what the engine needs, decides, writes (see the batch overload).</summary>
-    public async Task<RoutingDecision?> RouteAsync(SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false)
+    public async Task<RoutingDecision?> RouteAsync(
+        SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false, string? passedOn = null)
     {
         var batch = await BeginAsync(db, now, ct);
-        var decision = await RouteAsync(db, batch, lead, actor, now, ct, retry);
+        var decision = await RouteAsync(db, batch, lead, actor, now, ct, retry, passedOn);
         await batch.FinishAsync(db, ct);
         return decision;
     }
@@ -51,7 +51,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     /// caller's routing transaction. Finish the batch to write the counters and strategy state.
     /// </summary>
     public async Task<RoutingBatch> BeginAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
-        await LoadAsync(db, null, now, ct) ?? throw new InvalidOperationException("No routing flow is stored.");
+        await LoadAsync(db, await flows.GetAsync(db, null, ct) ?? throw new InvalidOperationException("No routing flow is stored."), now, ct);
 
     /// <summary>
     /// Routes a lead tracked by <paramref name="db"/> and writes the outcome: the lead's status and owner,
@@ -60,7 +60,8 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     /// lead that is still held writes nothing (returns null), so held leads do not fill their timelines
     /// with identical attempts.
     /// </summary>
-    public async Task<RoutingDecision?> RouteAsync(SwitchboardDb db, RoutingBatch batch, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false)
+    public async Task<RoutingDecision?> RouteAsync(
+        SwitchboardDb db, RoutingBatch batch, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false, string? passedOn = null)
     {
         var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
         var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
@@ -68,6 +69,18 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         if (retry && decision.Kind == DecisionKind.Held)
         {
             return null;
+        }
+
+        if (passedOn is not null && decision.Kind == DecisionKind.Held && batch.Flow.Fallback is { Kind: TargetKind.Pool, PoolId: { } pool })
+        {
+            // Taken from a rep (an SLA breach, a reassignment) and nobody else may have it: holding it would
+            // wait for reps who are left out for good, so it goes where the flow sends what nobody takes.
+            decision = decision with
+            {
+                Kind = DecisionKind.Pooled,
+                PoolId = pool,
+                Explanation = $"{passedOn}: {decision.Explanation}; so the fallback sends it to pool '{pool}'",
+            };
         }
 
         DecisionView.Record(db, lead.Id, decision, now);
@@ -133,14 +146,8 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         return decision;
     }
 
-    private async Task<RoutingBatch?> LoadAsync(SwitchboardDb db, int? flowVersion, DateTimeOffset now, CancellationToken ct)
+    private static async Task<RoutingBatch> LoadAsync(SwitchboardDb db, CompiledFlow flow, DateTimeOffset now, CancellationToken ct)
     {
-        var flow = await flows.GetAsync(db, flowVersion, ct);
-        if (flow is null)
-        {
-            return null;
-        }
-
         var teamRows = await db.Teams.AsNoTracking().ToListAsync(ct);
         var reps = await LoadRepsAsync(db, now, flow.HistoryWindows, teamRows, ct);
         var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => ToState(s), ct);
@@ -171,7 +178,54 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     private static async Task<Lead> ToEngineLeadAsync(SwitchboardDb db, LeadRow lead, CompiledFlow flow, CancellationToken ct)
     {
         var engineLead = lead.ToEngineLead();
+        if (lead.ExcludedRepIds.Length > 0)
+        {
+            engineLead = engineLead with { ExclusionReasons = await ExclusionReasonsAsync(db, lead, ct) };
+        }
+
         return flow.NeedsAccount ? engineLead with { Account = await AccountLookup.FindAsync(db, lead, ct) } : engineLead;
+    }
+
+    private static readonly string[] PassingEvents = ["declined", "offer_expired", "sla_breached"];
+
+    /// <summary>
+    /// Why each rep left out of a lead passed it on, from its timeline (also what this transaction added):
+    /// a decline with its reason, an expired offer, an SLA breach; otherwise a reassignment took it away.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ExclusionReasonsAsync(SwitchboardDb db, LeadRow lead, CancellationToken ct)
+    {
+        var stored = await db.LeadEvents.AsNoTracking()
+            .Where(e => e.LeadId == lead.Id && PassingEvents.Contains(e.Type)).OrderBy(e => e.Id).ToListAsync(ct);
+        var added = db.LeadEvents.Local.Where(e => e.LeadId == lead.Id && e.Id == 0 && PassingEvents.Contains(e.Type));
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in stored.Concat(added))
+        {
+            switch (e.Type)
+            {
+                case "declined" when e.RepId is { } rep:
+                    reasons[rep] = $"declined this lead ({e.Note})";
+                    break;
+                case "sla_breached" when e.RepId is { } rep:
+                    reasons[rep] = $"breached this lead's SLA ({e.Note?.Split(" (", 2)[0]})";
+                    break;
+                case "offer_expired":
+                    // The note names who let it lapse: "nobody accepted in time (a, b); ...".
+                    var lapsed = e.Note?.Split('(', 2) is [_, var rest] ? rest.Split(')', 2)[0].Split(", ") : [];
+                    foreach (var rep in lapsed)
+                    {
+                        reasons.TryAdd(rep, "let an offer of this lead expire");
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var rep in lead.ExcludedRepIds)
+        {
+            reasons.TryAdd(rep, "held this lead before it was reassigned");
+        }
+
+        return reasons;
     }
 
     /// <summary>Every rep with their current load: open leads and assignments in their own hour/day/week/month.</summary>

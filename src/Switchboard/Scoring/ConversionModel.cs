@@ -142,9 +142,27 @@ public sealed class ConversionModel
         var schema = Schema(spec);
         var trainData = ml.Data.LoadFromEnumerable(train.Select(ToInput), schema);
         var testData = ml.Data.LoadFromEnumerable(test.Select(ToInput), schema);
-        var features = ml.Transforms.Categorical.OneHotEncoding("CategoricalEncoded", nameof(ModelInput.Categorical))
-            .Append(ml.Transforms.ReplaceMissingValues("NumericClean", nameof(ModelInput.Numeric)))
-            .Append(ml.Transforms.Concatenate("Features", "CategoricalEncoded", "NumericClean"));
+        // Only the kinds of column the history has: an empty vector column would break the encoders.
+        IEstimator<ITransformer> features = new EstimatorChain<ITransformer>();
+        var parts = new List<string>();
+        if (categorical.Count > 0)
+        {
+            features = features.Append(ml.Transforms.Categorical.OneHotEncoding("CategoricalEncoded", nameof(ModelInput.Categorical)));
+            parts.Add("CategoricalEncoded");
+        }
+
+        if (numeric.Count > 0)
+        {
+            features = features.Append(ml.Transforms.ReplaceMissingValues("NumericClean", nameof(ModelInput.Numeric)));
+            parts.Add("NumericClean");
+        }
+
+        if (parts.Count == 0)
+        {
+            throw new InvalidDataException($"no column is left to learn from ({string.Join("; ", leftOut.Select(l => $"{l.Column}: {l.Reason}"))})");
+        }
+
+        features = features.Append(ml.Transforms.Concatenate("Features", [.. parts]));
 
         var trees = features.Append(ml.BinaryClassification.Trainers.FastTree(
             labelColumnName: nameof(ModelInput.Label), numberOfLeaves: 16, numberOfTrees: 300, minimumExampleCountPerLeaf: 20, learningRate: 0.05));

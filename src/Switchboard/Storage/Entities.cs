@@ -336,6 +336,9 @@ public sealed class WebhookRow
     public string[] TeamIds { get; set; } = [];
     public string[] RepIds { get; set; } = [];
 
+    /// <summary>Lead fields this endpoint is not sent (e.g. <c>email</c>, <c>phone</c>, <c>company.name</c>).</summary>
+    public string[] ExcludeFields { get; set; } = [];
+
     /// <summary><c>whsec_</c> + base64 of the HMAC key, as in Standard Webhooks.</summary>
     public required string Secret { get; set; }
     public bool Enabled { get; set; } = true;

@@ -83,6 +83,40 @@ public static class StorageExtensions
             await db.Database.CloseConnectionAsync();
         }
 
+        var fresh = !(await db.Database.GetAppliedMigrationsAsync(ct)).Any();
         await db.Database.MigrateAsync(ct);
+        await EnsurePoolsAsync(db, fresh, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+    }
+
+    /// <summary>The pools the defaults send leads to (the default flow's fallback, the MQL nurture pool).</summary>
+    public static readonly (string Id, string Name)[] DefaultPools = [("unassigned", "Unassigned"), ("nurture", "Nurture")];
+
+    /// <summary>
+    /// A fresh database gets the default pools; any database gets a pool for leads waiting in one that does
+    /// not exist (written before flows were checked), so no lead is invisible. Such pools have no members:
+    /// admins see them and add members.
+    /// </summary>
+    private static async Task EnsurePoolsAsync(SwitchboardDb db, bool fresh, TimeProvider time, CancellationToken ct)
+    {
+        var known = await db.Pools.Select(p => p.Id).ToListAsync(ct);
+        var orphaned = await db.Leads.Where(l => l.Status == "pooled" && l.PoolId != null && !known.Contains(l.PoolId))
+            .Select(l => l.PoolId!).Distinct().ToListAsync(ct);
+        var wanted = (fresh ? DefaultPools : []).Concat(orphaned.Select(id => (Id: id, Name: id)))
+            .Where(p => !known.Contains(p.Id)).DistinctBy(p => p.Id).ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        db.Pools.AddRange(wanted.Select(p => new PoolRow { Id = p.Id, Name = p.Name, Mode = Pools.PoolModes.CherryPick, VisibleFields = Pools.PoolFields.CherryPickDefault, CreatedAt = now, UpdatedAt = now }));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance starting at the same moment created them.
+        }
     }
 }

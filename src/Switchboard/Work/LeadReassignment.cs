@@ -44,6 +44,6 @@ public static class LeadReassignment
         }
 
         db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reassigned", At = now, Actor = actor, Note = $"{reason}:{fromText}; routing it again without {(holders.Length == 0 ? "them" : string.Join(", ", lead.ExcludedRepIds))}" });
-        await routing.RouteAsync(db, lead, "system", now, ct);
+        await routing.RouteAsync(db, lead, "system", now, ct, passedOn: reason + fromText);
     }
 }

@@ -53,6 +53,7 @@ public abstract class OfferTests(TestDatabase database) : HostedTests(database)
     [Fact]
     public async Task Shotgun_FirstToAcceptOwnsIt_SilenceMovesToTheNextGroup_ThenThePool()
     {
+        await Admin.PostOk("/api/pools", new { id = "overflow", name = "Overflow" }); // a flow names only pools that exist
         await Admin.PutFlow("""
             rules:
               - name: hot
@@ -130,7 +131,9 @@ public abstract class OfferTests(TestDatabase database) : HostedTests(database)
         var done = await Get(id);
         Assert.Equal(("accepted", "c"), (done["status"].Str(), done["ownerRepId"].Str()));
         Assert.Contains(done["timeline"]!.AsArray(), e => e!["type"].Str() == "declined" && e["actor"].Str() == "a" && e["note"].Str() == "on a call all afternoon");
-        Assert.Contains(done["decision"]!["candidates"]!.AsArray(), c => c!["repId"].Str() == "a" && c["reasons"]![0].Str() == "declined this lead or let its offer expire");
+        // Each rep left out says why: the decline with its reason, the offer b let lapse.
+        Assert.Contains(done["decision"]!["candidates"]!.AsArray(), c => c!["repId"].Str() == "a" && c["reasons"]![0].Str() == "declined this lead (on a call all afternoon)");
+        Assert.Contains(done["decision"]!["candidates"]!.AsArray(), c => c!["repId"].Str() == "b" && c["reasons"]![0].Str() == "let an offer of this lead expire");
     }
 
     [Fact]

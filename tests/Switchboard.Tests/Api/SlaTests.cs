@@ -146,6 +146,7 @@ public abstract class SlaTests(TestDatabase database) : HostedTests(database)
     [Fact]
     public async Task BusinessHoursSla_PausesOvernightInTheRepsZone()
     {
+        await Admin.PostOk("/api/pools", new { id = "missed", name = "Missed", memberTeamIds = new[] { "sdr" } }); // a flow names only pools that exist
         await Flow("{ acceptWithin: 5m, businessHours: true, onBreach: \"pool:missed\" }");
         _clock.SetUtcNow(Monday.AddHours(5).AddMinutes(58)); // 16:58 in Berlin: two working minutes left today
         var id = (await Admin.PostOk("/api/leads", new { email = "evening@example.com" }))["id"].Str();
@@ -225,7 +226,37 @@ public abstract class SlaTests(TestDatabase database) : HostedTests(database)
         var repB = report["reps"]!.AsArray().Single(r => r!["id"].Str() == "b")!;
         Assert.Equal((1, 0, 0), (repB["assigned"]!.GetValue<int>(), repB["toAccept"]!["count"]!.GetValue<int>(), repB["toFirstTouch"]!["count"]!.GetValue<int>())); // lost without a touch
         var team = report["teams"]!.AsArray().Single()!;
-        Assert.Equal(("sdr", 3), (team["id"].Str(), team["assigned"]!.GetValue<int>()));
+        Assert.Equal(("sdr", 4), (team["id"].Str(), team["assigned"]!.GetValue<int>())); // three routed, one reassigned c → a
+        Assert.Equal(2, report["reps"]!.AsArray().Single(r => r!["id"].Str() == "a")!["assigned"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task EveryHolderBreaches_TheLeadEndsInTheFallbackPool_WithTheTrueReason_AndTheReportAgrees()
+    {
+        await Admin.PutFlow("rules:\n  - name: pair\n    assign: { to: { reps: [a, b] }, strategy: round-robin }\n    sla: { acceptWithin: 5m, onBreach: reassign }\nfallback: { pool: unassigned }\n");
+        var id = (await Admin.PostOk("/api/leads", new { email = "nobody-answers@example.com" }))["id"].Str();
+
+        var second = await At(TimeSpan.FromMinutes(5), id, l => l["ownerRepId"]?.GetValue<string>() == "b");
+        Assert.Equal("assigned", second["status"].Str());
+        var last = await At(TimeSpan.FromMinutes(10), id, l => l["status"].Str() != "assigned");
+
+        // Not held for good waiting for reps who are left out: the flow's fallback pool, which exists and admins see.
+        Assert.Equal(("pooled", "unassigned"), (last["status"].Str(), last["poolId"].Str()));
+        Assert.Equal(2, Types(last).Count(t => t == "sla_breached"));
+        var candidates = last["decision"]!["candidates"]!.AsArray();
+        Assert.Equal("breached this lead's SLA (not accepted by 10:05:00)", candidates.Single(c => c!["repId"].Str() == "a")!["reasons"]![0].Str());
+        Assert.Equal("breached this lead's SLA (not accepted by 10:10:00)", candidates.Single(c => c!["repId"].Str() == "b")!["reasons"]![0].Str());
+        Assert.DoesNotContain("offer", last["decision"]!["explanation"].Str(), StringComparison.Ordinal);
+        Assert.Contains("fallback sends it to pool 'unassigned'", last["decision"]!["explanation"].Str(), StringComparison.Ordinal);
+        var pooled = await (await Admin.GetAsync("/api/pools/unassigned/leads")).Json();
+        Assert.Contains(pooled["items"]!.AsArray(), i => i!["leadId"].Str() == id);
+
+        var report = await (await Admin.GetAsync($"/api/reports/response-times?from=2026-11-23&to=2026-11-24")).Json();
+        foreach (var rep in new[] { "a", "b" })
+        {
+            var row = report["reps"]!.AsArray().Single(r => r!["id"].Str() == rep)!;
+            Assert.Equal((1, 1), (row["assigned"]!.GetValue<int>(), row["slaBreaches"]!.GetValue<int>()));
+        }
     }
 }
 

@@ -24,6 +24,7 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
     private readonly ConcurrentQueue<(string Id, string Timestamp, string Signature, string Body)> _received = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new();
+    private readonly ConcurrentQueue<(string Name, string Id, string Timestamp, string Signature, string Body)> _payloads = new();
     private WebApplication? _receiver;
 
     protected override Task<ServiceHost> StartAsync(string db) => ServiceHost.StartAsync(db, _clock, new Dictionary<string, string>
@@ -59,6 +60,12 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
         });
         _receiver.MapPost("/gone", () => Results.StatusCode(410));
         _receiver.MapPost("/other", () => Results.Ok());
+        _receiver.MapPost("/payload/{name}", async (string name, HttpRequest request) =>
+        {
+            _payloads.Enqueue((name, request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(), request.Headers["webhook-signature"].ToString(),
+                await new StreamReader(request.Body).ReadToEndAsync()));
+            return Results.Ok();
+        });
         await _receiver.StartAsync();
         await RoundRobinTeamAsync("a", "b");
     }
@@ -163,6 +170,44 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
         Assert.Equal(0, outboxLeft);
         Assert.Empty(await (await Admin.GetAsync($"/api/webhooks/{hook["id"].Str()}/deliveries")).JsonArray());
         Assert.Equal(6, (await Admin.AllLeads()).Count);
+    }
+
+    [Fact]
+    public async Task Payload_CarriesTheLeadTheDecisionAndTheActor_MinusExcludedFields_SignedAsSent()
+    {
+        var url = _receiver!.Urls.First();
+        var full = await Admin.PostOk("/api/webhooks", new { url = url + "/payload/full", events = new[] { "lead.assigned" } });
+        var trimmed = await Admin.PostOk("/api/webhooks", new { url = url + "/payload/trimmed", events = new[] { "lead.assigned" }, excludeFields = new[] { "email", "company.name" } });
+        Assert.Equal(["email", "company.name"], trimmed["webhook"]!["excludeFields"]!.AsArray().Select(f => f.Str()));
+        var unknown = await Admin.PostAsJsonAsync("/api/webhooks", new { url = url + "/payload/x", events = new[] { "*" }, excludeFields = new[] { "shoeSize" } });
+        Assert.Contains("'shoeSize' is not a lead field", (await unknown.Json())["errors"]!["excludeFields[0]"]![0].Str(), StringComparison.Ordinal);
+
+        var lead = await Admin.PostOk("/api/leads", new { email = "ida@bigco.com", country = "US", company = new { name = "BigCo", employees = 5000 } });
+        for (var i = 0; i < 50 && _payloads.Count < 2; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100);
+        }
+
+        var byName = _payloads.ToDictionary(p => p.Name);
+        var body = JsonNode.Parse(byName["full"].Body)!;
+        Assert.Equal(("lead.assigned", 1), (body["type"].Str(), body["version"]!.GetValue<int>()));
+        var data = body["data"]!;
+        Assert.Equal((lead["id"].Str(), "a", "system"), (data["leadId"].Str(), data["repId"].Str(), data["actor"].Str()));
+        Assert.Equal(("assigned", "a", "ida@bigco.com", "BigCo", "US"),
+            (data["lead"]!["status"].Str(), data["lead"]!["ownerRepId"].Str(), data["lead"]!["email"].Str(), data["lead"]!["company"]!["name"].Str(), data["lead"]!["country"].Str()));
+        Assert.Equal(("assigned", "main", "round-robin", "a"),
+            (data["decision"]!["kind"].Str(), data["decision"]!["rule"].Str(), data["decision"]!["strategy"].Str(), data["decision"]!["repId"].Str()));
+        Assert.Contains("round-robin", data["decision"]!["explanation"].Str(), StringComparison.Ordinal);
+
+        var cut = JsonNode.Parse(byName["trimmed"].Body)!["data"]!["lead"]!.AsObject();
+        Assert.False(cut.ContainsKey("email"));
+        Assert.False(cut["company"]!.AsObject().ContainsKey("name"));
+        Assert.Equal(5000, cut["company"]!["employees"]!.GetValue<int>());
+        foreach (var (p, secret) in new[] { (byName["full"], full["secret"].Str()), (byName["trimmed"], trimmed["secret"].Str()) })
+        {
+            Assert.Equal(p.Signature, StandardWebhooks.Sign(secret, p.Id, long.Parse(p.Timestamp, System.Globalization.CultureInfo.InvariantCulture), p.Body));
+        }
     }
 }
 

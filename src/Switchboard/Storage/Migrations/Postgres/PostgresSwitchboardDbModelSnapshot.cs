@@ -945,6 +945,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.PrimitiveCollection<string[]>("ExcludeFields")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.PrimitiveCollection<string[]>("RepIds")
                         .IsRequired()
                         .HasColumnType("text[]");

@@ -929,6 +929,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("ExcludeFields")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("RepIds")
                         .IsRequired()
                         .HasColumnType("TEXT");
