@@ -109,9 +109,9 @@ public sealed partial record RepInput
                     if (block is not [var from, var to] ||
                         !TimeOnly.TryParseExact(from, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ||
                         !(TimeOnly.TryParseExact(to, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) || to == "24:00") ||
-                        (to != "24:00" && end <= start))
+                        (to != "24:00" && end == start))
                     {
-                        errors.Add($"workingHours.{day}", "each block is [\"HH:mm\", \"HH:mm\"] with the end after the start");
+                        errors.Add($"workingHours.{day}", "each block is [\"HH:mm\", \"HH:mm\"], e.g. [\"09:00\", \"17:00\"]; an end before the start runs past midnight, e.g. [\"22:00\", \"06:00\"]");
                     }
                 }
             }
@@ -228,11 +228,28 @@ public static class RepMapping
     public static WorkingHours? ParseWorkingHours(string? json) => json is null ? null : Parsed.GetOrAdd(json, static j =>
     {
         var days = JsonSerializer.Deserialize<Dictionary<string, List<List<string>>>>(j, Json.Options)!;
-        return new WorkingHours(days.ToDictionary(
-            d => Days[d.Key],
-            d => (IReadOnlyList<TimeBlock>)[.. d.Value.Select(b => new TimeBlock(
-                TimeOnly.ParseExact(b[0], "HH:mm", CultureInfo.InvariantCulture),
-                b[1] == "24:00" ? null : TimeOnly.ParseExact(b[1], "HH:mm", CultureInfo.InvariantCulture)))]));
+        var blocks = Days.Values.ToDictionary(d => d, _ => new List<TimeBlock>());
+        foreach (var (day, list) in days)
+        {
+            foreach (var b in list)
+            {
+                var start = TimeOnly.ParseExact(b[0], "HH:mm", CultureInfo.InvariantCulture);
+                TimeOnly? end = b[1] == "24:00" ? null : TimeOnly.ParseExact(b[1], "HH:mm", CultureInfo.InvariantCulture);
+                if (end is { } e && e < start)
+                {
+                    // A night shift: until midnight, then on into the next morning.
+                    blocks[Days[day]].Add(new TimeBlock(start, null));
+                    blocks[(DayOfWeek)(((int)Days[day] + 1) % 7)].Add(new TimeBlock(TimeOnly.MinValue, e));
+                }
+                else
+                {
+                    blocks[Days[day]].Add(new TimeBlock(start, end));
+                }
+            }
+        }
+
+        return new WorkingHours(blocks.Where(d => d.Value.Count > 0)
+            .ToDictionary(d => d.Key, d => (IReadOnlyList<TimeBlock>)[.. d.Value.OrderBy(b => b.Start)]));
     });
 
     public static Rep ToEngineRep(this RepRow r, IReadOnlyDictionary<DateOnly, string>? holidays = null) => new()

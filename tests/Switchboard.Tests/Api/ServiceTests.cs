@@ -371,6 +371,41 @@ public abstract class ServiceTests(TestDatabase database) : HostedTests(database
     }
 
     [Fact]
+    public async Task WorkingHours_ANightShiftRunsPastMidnight()
+    {
+        // Sunday 2026-11-22 21:59 in New York; Nina works Sunday 22:00 to Monday 06:00 there.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 2, 59, 0, TimeSpan.Zero));
+        var db = await Database.CreateAsync();
+        await using var host = await ServiceHost.StartAsync(db, clock);
+        await host.Admin.PostOk("/api/teams", new { id = "night", name = "Night desk" });
+        await host.Admin.PostOk("/api/reps", new
+        {
+            id = "nina",
+            name = "Nina",
+            teamIds = new[] { "night" },
+            timeZone = "America/New_York",
+            workingHours = new Dictionary<string, string[][]> { ["sun"] = [["22:00", "06:00"]] },
+        });
+        await host.Admin.PutFlow(OneRuleFlow("night", "round-robin"));
+
+        async Task<string> At(TimeSpan sinceStart)
+        {
+            clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 2, 59, 0, TimeSpan.Zero) + sinceStart);
+            return (await host.Admin.PostOk("/api/routing/dry-run", new { email = "night@example.com" }))["decision"]!["kind"].Str();
+        }
+
+        Assert.Equal("held", await At(TimeSpan.Zero)); // Sun 21:59
+        Assert.Equal("assigned", await At(TimeSpan.FromMinutes(1))); // Sun 22:00
+        Assert.Equal("assigned", await At(TimeSpan.FromHours(5))); // Mon 02:59, past midnight
+        Assert.Equal("assigned", await At(TimeSpan.FromHours(8))); // Mon 05:59
+        Assert.Equal("held", await At(TimeSpan.FromHours(8) + TimeSpan.FromMinutes(1))); // Mon 06:00
+        var same = await host.Admin.PatchAsync("/api/reps/nina", JsonContent.Create(new { workingHours = new Dictionary<string, string[][]> { ["mon"] = [["09:00", "09:00"]] } }));
+        Assert.Equal(HttpStatusCode.BadRequest, same.StatusCode);
+        await host.DisposeAsync();
+        Database.Delete(db);
+    }
+
+    [Fact]
     public async Task DryRun_ExplainsDecisionAndWritesNothing()
     {
         await TeamWithReps("enterprise", ("e1", 1), ("e2", 3));
