@@ -24,6 +24,15 @@ public sealed class FieldErrors
         }
     }
 
+    /// <summary>Every error of <paramref name="inner"/> under <paramref name="prefix"/> (e.g. <c>lead.</c>, <c>flow.</c>).</summary>
+    public void AddAll(string prefix, FieldErrors inner)
+    {
+        foreach (var (field, messages) in inner._errors)
+        {
+            messages.ForEach(m => Add(prefix + field, m));
+        }
+    }
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

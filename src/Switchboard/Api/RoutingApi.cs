@@ -166,10 +166,7 @@ public static class RoutingApi
 
         var leadErrors = new FieldErrors();
         leadInput.Validate(leadErrors);
-        foreach (var (field, messages) in leadErrors.All)
-        {
-            messages.ForEach(m => errors.Add(prefix + field, m));
-        }
+        errors.AddAll(prefix, leadErrors);
 
         CompiledFlow? candidate = null;
         if (input?.Flow is { } flowNode)
@@ -192,10 +189,7 @@ public static class RoutingApi
 
                 var refErrors = new FieldErrors();
                 await References.CheckAsync(db, References.InFlow(document), refErrors, ct);
-                foreach (var (field, messages) in refErrors.All)
-                {
-                    messages.ForEach(m => errors.Add($"flow.{field}", m));
-                }
+                errors.AddAll("flow.", refErrors);
 
                 candidate = flow;
             }
