@@ -49,6 +49,8 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<LeadScorer>();
         builder.Services.AddSingleton<LeadCapture>();
         builder.Services.AddSingleton<CsvImport>();
+        builder.Services.AddSingleton<CaptureQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaptureQueue>());
         builder.Services.AddSingleton<PoolClaims>();
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());

@@ -138,7 +138,7 @@ public static class FormsApi
 
     /// <summary>A website form post: mapped to a lead, cleaned, deduplicated, routed; then the thank-you page.</summary>
     public static async Task<IResult> PostForm(
-        string formKey, HttpContext http, SwitchboardDb db, LeadCapture capture, TimeProvider time, ILogger<FormRow> log, CancellationToken ct)
+        string formKey, HttpContext http, SwitchboardDb db, CaptureQueue queue, ILogger<FormRow> log, CancellationToken ct)
     {
         var form = await db.Forms.AsNoTracking().FirstOrDefaultAsync(f => f.Key == formKey, ct);
         if (form is null)
@@ -184,12 +184,7 @@ public static class FormsApi
             return errors.ToProblem("The form post is invalid.");
         }
 
-        var now = time.GetUtcNow();
-        var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), null, now, channel: "form");
-        await using var tx = await db.BeginRoutingTransactionAsync(ct);
-        await capture.CaptureOrMergeAsync(db, lead, $"form '{formKey}'", $"through form '{formKey}'", now, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await queue.CaptureAsync(new CaptureRequest(input.ToRow("", null, default, channel: "form"), $"form '{formKey}'", $"through form '{formKey}'"), ct);
         return ThankYou(http, form, json);
     }
 

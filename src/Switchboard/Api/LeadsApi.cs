@@ -33,12 +33,13 @@ public static class LeadsApi
     }
 
     /// <summary>
-    /// Stores, routes and answers in one transaction: the lead, its decision, the timeline, the strategy
-    /// state and the Idempotency-Key record commit together or not at all, so a 201 is never lost
-    /// and a retried request never makes a second lead.
+    /// Stores, routes and answers after one commit (shared with the leads that arrived together, see
+    /// <see cref="CaptureQueue"/>): the lead, its decision, the timeline, the strategy state and the
+    /// Idempotency-Key record commit together or not at all, so a 201 is never lost and a retried
+    /// request never makes a second lead.
     /// </summary>
     public static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateLead(
-        HttpRequest request, HttpContext http, SwitchboardDb db, LeadCapture capture, TimeProvider time, CancellationToken ct)
+        HttpRequest request, HttpContext http, CaptureQueue queue, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var body = await ReadBodyAsync(request, ct);
@@ -72,41 +73,11 @@ public static class LeadsApi
         }
 
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
-        await using var tx = await db.BeginRoutingTransactionAsync(ct);
-        if (idempotencyKey is not null)
-        {
-            var seen = await db.IdempotencyKeys.AsNoTracking()
-                .FirstOrDefaultAsync(i => i.ApiKeyId == caller.KeyId && i.Key == idempotencyKey, ct);
-            if (seen is not null)
-            {
-                return seen.RequestHash == requestHash
-                    ? Replay(http, seen.StatusCode, seen.ResponseJson)
-                    : Problems.Unprocessable("this Idempotency-Key was already used with a different request body");
-            }
-        }
-
-        var now = time.GetUtcNow();
-        var lead = input.ToRow(Guid.CreateVersion7(now).ToString(), caller.KeyId, now);
-        var captured = await capture.CaptureOrMergeAsync(db, lead, caller.KeyName, "through the API", now, ct);
-        var json = JsonSerializer.Serialize(captured.ToResponse(), Json.Options);
-        var status = captured.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created;
-
-        if (idempotencyKey is not null)
-        {
-            db.IdempotencyKeys.Add(new IdempotencyRow
-            {
-                ApiKeyId = caller.KeyId,
-                Key = idempotencyKey,
-                RequestHash = requestHash,
-                StatusCode = status,
-                ResponseJson = json,
-                At = now,
-            });
-        }
-
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return Replay(http, status, json);
+        var answer = await queue.CaptureAsync(new CaptureRequest(
+            input.ToRow("", caller.KeyId, default), caller.KeyName, "through the API", caller.KeyId, idempotencyKey, requestHash), ct);
+        return answer.Status == StatusCodes.Status422UnprocessableEntity
+            ? Problems.Unprocessable("this Idempotency-Key was already used with a different request body")
+            : Replay(http, answer.Status, answer.Json);
     }
 
     public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> GetLead(string id, HttpContext http, SwitchboardDb db, CancellationToken ct)

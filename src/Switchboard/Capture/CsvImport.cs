@@ -80,7 +80,7 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
                     continue;
                 }
 
-                rows.Add(input.ToRow(Guid.CreateVersion7(now).ToString(), null, now, channel: "import"));
+                rows.Add(input.ToRow(LeadIds.Next(now), null, now, channel: "import"));
             }
 
             if (rows.Count > 0)

@@ -123,6 +123,9 @@ public sealed class FlowVersionRow
 
 public sealed class LeadRow
 {
+    /// <summary>A copy to capture, so a capture that is rolled back and tried again starts from the lead as sent.</summary>
+    public LeadRow Copy() => (LeadRow)MemberwiseClone();
+
     public required string Id { get; set; }
     public string? ExternalId { get; set; }
     public string? Source { get; set; }

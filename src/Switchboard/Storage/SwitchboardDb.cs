@@ -56,10 +56,22 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     /// Every save also writes the events its new timeline entries announce (the transactional outbox),
     /// so no feature can change a lead and forget to tell, and nothing rolled back is ever told.
     /// </summary>
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        LeadNotifications.AddToOutbox(this);
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // Changes are detected once here, not again by every look at the tracker that follows.
+        ChangeTracker.DetectChanges();
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            LeadNotifications.AddToOutbox(this);
+            await BulkInsert.AddedRowsAsync(this, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# bench/ingest.sh [SECONDS] [CONNECTIONS] [REPS]
+#
+# POST /api/leads of a Release build of Switchboard on its SQLite default (a fresh temp database, one
+# team of REPS reps, default 10, round-robin) under the ingest baseline's load script, then the
+# baseline service itself with the same SECONDS and CONNECTIONS (default 10 s, 64), in the same run.
+# Prints both lines and the ratio. The baseline lives beside the repository
+# (../shared/baselines/ingest, or BASELINE_DIR); without it only Switchboard is measured.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+seconds="${1:-10}"
+conns="${2:-64}"
+reps="${3:-10}"
+baseline="${BASELINE_DIR:-$repo/../shared/baselines/ingest}"
+key="bench-admin-key"
+
+work="$(mktemp -d)"
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+dotnet build "$repo/src/Switchboard/Switchboard.csproj" -c Release --artifacts-path "$work/build" >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
+( cd "$work" && SWITCHBOARD_ADMIN_KEY="$key" SWITCHBOARD_DB="Data Source=$work/switchboard.db" \
+    exec dotnet "$work/build/bin/Switchboard/release/switchboard.dll" serve --urls "http://127.0.0.1:0" >"$work/server.log" 2>&1 ) &
+pid=$!
+url=""
+for _ in $(seq 1 300); do
+  url="$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" || true)"
+  [ -n "$url" ] && curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && break
+  url=""; sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/server.log" >&2; echo "ingest.sh: service did not start" >&2; exit 1; }
+
+H="Authorization: Bearer $key"
+post() { curl -fsS -o /dev/null -XPOST "$url$1" -H "$H" -H 'content-type: application/json' -d "$2"; }
+post /api/teams '{"id":"bench","name":"Bench"}'
+for i in $(seq 1 "$reps"); do post /api/reps "{\"id\":\"r$i\",\"name\":\"Rep $i\",\"teamIds\":[\"bench\"]}"; done
+curl -fsS -o /dev/null -XPUT "$url/api/routing/flow" -H "$H" -H 'content-type: application/yaml' \
+  --data-binary $'rules:\n  - name: all\n    assign: { to: { team: bench }, strategy: round-robin }\nfallback: { pool: unassigned }\n'
+
+line="$(WRK_BEARER="$key" "$baseline/measure.sh" "$url" "$seconds" "$conns")"; [ -n "${KEEP_LOG:-}" ] && cp "$work/server.log" "$KEEP_LOG"
+echo "switchboard $line"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
+if [ -x "$baseline/run-baseline.sh" ]; then
+  base="$("$baseline/run-baseline.sh" "$seconds" "$conns" 2>/dev/null)"
+  echo "$base"
+  awk -v a="$(echo "$line" | sed -E 's/.*req\/s=([0-9.]+).*/\1/')" -v b="$(echo "$base" | sed -E 's/.*req\/s=([0-9.]+).*/\1/')" \
+    'BEGIN { printf "ratio %.3f\n", (b > 0 ? a / b : 0) }'
+fi

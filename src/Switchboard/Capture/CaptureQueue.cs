@@ -1,0 +1,188 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Api;
+using Switchboard.Storage;
+
+namespace Switchboard.Capture;
+
+/// <summary>
+/// One new lead waiting to be captured — cleaned by the caller's thread, its id and moment given when its
+/// turn comes — who sent it, and the caller's Idempotency-Key (with a hash of the body) when there is one.
+/// </summary>
+public sealed record CaptureRequest(
+    LeadRow Lead, string Actor, string How, string? ApiKeyId = null, string? IdempotencyKey = null, string? RequestHash = null);
+
+/// <summary>The answer to one capture: 201 (new), 200 (the same person again, or a replay), or 422.</summary>
+public sealed record CaptureAnswer(int Status, string Json);
+
+/// <summary>
+/// Group commit for leads arriving over HTTP (the API and website forms): whatever is waiting is
+/// captured and routed in arrival order in one routing transaction, and each caller is answered only
+/// after that commit. One fsync and one read of the routing state serve the whole group; a quiet
+/// service routes groups of one. A lead whose capture fails in a group is tried again alone, so an
+/// error fails that lead only.
+/// </summary>
+public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture capture, TimeProvider time, ILogger<CaptureQueue> log) : BackgroundService
+{
+    /// <summary>At most this many leads share one transaction (like the baseline's group commit).</summary>
+    public const int MaxGroup = 256;
+
+    private sealed record Waiting(CaptureRequest Request, TaskCompletionSource<CaptureAnswer> Answer);
+
+    private readonly Channel<Waiting> _waiting = Channel.CreateBounded<Waiting>(
+        new BoundedChannelOptions(8192) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Queues the lead and waits for its commit.</summary>
+    public async Task<CaptureAnswer> CaptureAsync(CaptureRequest request, CancellationToken ct)
+    {
+        var waiting = new Waiting(request, new TaskCompletionSource<CaptureAnswer>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _waiting.Writer.WriteAsync(waiting, ct);
+
+        // The lead commits even if this caller goes away meanwhile: a retry with its Idempotency-Key finds it.
+        return await waiting.Answer.Task.WaitAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = new List<Waiting>(MaxGroup);
+        try
+        {
+            while (await _waiting.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (group.Count < MaxGroup && _waiting.Reader.TryRead(out var next))
+                {
+                    group.Add(next);
+                }
+
+                // A group taken is finished even while stopping: its leads may already be routed in memory.
+                await WriteAsync(group, CancellationToken.None);
+                group.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what was not written is answered as not done, so no caller waits for ever.
+            foreach (var w in group)
+            {
+                w.Answer.TrySetCanceled(stoppingToken);
+            }
+
+            while (_waiting.Reader.TryRead(out var left))
+            {
+                left.Answer.TrySetCanceled(stoppingToken);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<Waiting> group, CancellationToken ct)
+    {
+        try
+        {
+            var answers = await CommitAsync(group, ct);
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Answer.TrySetResult(answers[i]);
+            }
+        }
+        catch (Exception e) when (group.Count > 1 && e is not OperationCanceledException)
+        {
+            // Something in the group failed and nothing of it was committed: each lead again on its own.
+            log.LogWarning(e, "A group of {Count} leads failed; capturing each alone", group.Count);
+            foreach (var w in group)
+            {
+                await WriteAsync([w], ct);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            group[0].Answer.TrySetException(e);
+        }
+    }
+
+    /// <summary>One transaction for the group: idempotency look-ups, capture and routing in arrival order, one save, one commit.</summary>
+    private async Task<CaptureAnswer[]> CommitAsync(List<Waiting> group, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        await using var tx = await db.BeginRoutingTransactionAsync(ct);
+
+        var keyed = group.Where(w => w.Request.IdempotencyKey is not null).Select(w => w.Request).ToList();
+        var seen = new Dictionary<(string?, string), (string? Hash, int Status, string Json)>();
+        if (keyed.Count > 0)
+        {
+            var keys = keyed.Select(r => r.IdempotencyKey!).Distinct().ToList();
+            foreach (var row in await db.IdempotencyKeys.AsNoTracking().Where(i => keys.Contains(i.Key)).ToListAsync(ct))
+            {
+                seen[(row.ApiKeyId, row.Key)] = (row.RequestHash, row.StatusCode, row.ResponseJson);
+            }
+        }
+
+        var answers = new CaptureAnswer?[group.Count];
+        var leads = new LeadRow?[group.Count];
+        var firstInGroup = new Dictionary<(string?, string), int>();
+        for (var i = 0; i < group.Count; i++)
+        {
+            var r = group[i].Request;
+            if (r.IdempotencyKey is { } key)
+            {
+                if (seen.TryGetValue((r.ApiKeyId, key), out var earlier))
+                {
+                    answers[i] = earlier.Hash == r.RequestHash ? new CaptureAnswer(earlier.Status, earlier.Json) : Conflict;
+                    continue;
+                }
+
+                if (!firstInGroup.TryAdd((r.ApiKeyId, key), i))
+                {
+                    continue; // a copy of a request earlier in this group: answered as that one is, below
+                }
+            }
+
+            // Each lead's moment and id are made in turn under the lock: arrival order is creation order,
+            // and the ids keep it where timestamps tie.
+            var at = time.GetUtcNow();
+            var lead = r.Lead.Copy();
+            lead.Id = LeadIds.Next(at);
+            lead.CreatedAt = lead.UpdatedAt = at;
+            leads[i] = lead;
+        }
+
+        var batch = await capture.BeginAsync(db, [.. leads.OfType<LeadRow>()], time.GetUtcNow(), ct);
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (leads[i] is not { } lead)
+            {
+                continue;
+            }
+
+            var r = group[i].Request;
+            var captured = await capture.CaptureOrMergeAsync(db, batch, lead, r.Actor, r.How, lead.CreatedAt, ct);
+            var json = JsonSerializer.Serialize(captured.ToResponse(), Json.Options);
+            answers[i] = new CaptureAnswer(captured.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created, json);
+            if (r.IdempotencyKey is { } key)
+            {
+                db.IdempotencyKeys.Add(new IdempotencyRow
+                {
+                    ApiKeyId = r.ApiKeyId!, Key = key, RequestHash = r.RequestHash!, StatusCode = answers[i]!.Status, ResponseJson = json, At = lead.CreatedAt,
+                });
+            }
+        }
+
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (answers[i] is null && group[i].Request is { IdempotencyKey: { } key } r)
+            {
+                var first = firstInGroup[(r.ApiKeyId, key)];
+                answers[i] = group[first].Request.RequestHash == r.RequestHash ? answers[first] : Conflict;
+            }
+        }
+
+        await batch.FinishAsync(db, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return [.. answers.Select(a => a!)];
+    }
+
+    /// <summary>The same Idempotency-Key with another body.</summary>
+    private static readonly CaptureAnswer Conflict = new(StatusCodes.Status422UnprocessableEntity, "");
+}

@@ -1,0 +1,132 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Switchboard.Storage;
+
+/// <summary>
+/// The rows a capture adds by the hundred — leads, timeline entries, decisions, outbox events,
+/// Idempotency-Key records — written as multi-row INSERTs instead of one tracked insert each. Columns,
+/// tables and value conversions come from the EF Core model, so both providers and their migrations
+/// stay the one source of the schema. The written entities are detached: nothing reads their
+/// database-generated ids afterwards.
+/// </summary>
+public static class BulkInsert
+{
+    private static readonly Type[] Bulk = [typeof(LeadRow), typeof(LeadEventRow), typeof(DecisionRow), typeof(OutboxRow), typeof(IdempotencyRow)];
+
+    /// <summary>Both providers take far more; kept low so one statement stays small.</summary>
+    private const int MaxParameters = 4000;
+
+    public static async Task AddedRowsAsync(SwitchboardDb db, CancellationToken ct)
+    {
+        var added = db.ChangeTracker.Entries()
+            .Where(e => e.State == EntityState.Added && Bulk.Contains(e.Metadata.ClrType))
+            .GroupBy(e => e.Metadata.ClrType)
+            .OrderBy(g => Array.IndexOf(Bulk, g.Key)) // leads before what refers to them
+            .ToList();
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var ownTransaction = transaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            foreach (var group in added)
+            {
+                var type = group.First().Metadata;
+                var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+                var columns = type.GetProperties()
+                    .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))
+                    .ToList();
+                var rows = group.ToList();
+
+                // SQLite: one row per statement, prepared once and run for every row (Microsoft.Data.Sqlite
+                // binds by name, which grows with the square of a statement's parameters). PostgreSQL:
+                // many rows per statement, to save round trips.
+                var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
+                DbCommand? command = null;
+                var commandRows = 0;
+                try
+                {
+                    for (var start = 0; start < rows.Count; start += perStatement)
+                    {
+                        var chunk = rows.Skip(start).Take(perStatement).ToList();
+                        if (command is null || commandRows != chunk.Count)
+                        {
+                            if (command is not null)
+                            {
+                                await command.DisposeAsync();
+                            }
+
+                            command = connection.CreateCommand();
+                            command.Transaction = transaction ?? ownTransaction!.GetDbTransaction();
+                            command.CommandText = InsertText(sql, table, columns, chunk.Count);
+                            commandRows = chunk.Count;
+                        }
+
+                        command.Parameters.Clear();
+                        for (var r = 0; r < chunk.Count; r++)
+                        {
+                            for (var c = 0; c < columns.Count; c++)
+                            {
+                                command.Parameters.Add(Parameter(command, $"@p{(r * columns.Count) + c}", columns[c], chunk[r].CurrentValues[columns[c]]));
+                            }
+                        }
+
+                        await command.ExecuteNonQueryAsync(ct);
+                    }
+                }
+                finally
+                {
+                    if (command is not null)
+                    {
+                        await command.DisposeAsync();
+                    }
+                }
+
+                foreach (var row in rows)
+                {
+                    row.State = EntityState.Detached;
+                }
+            }
+
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+    }
+
+    private static string InsertText(ISqlGenerationHelper sql, StoreObjectIdentifier table, List<IProperty> columns, int rows)
+    {
+        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!))).Append(") VALUES ");
+        for (var r = 0; r < rows; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (")
+                .AppendJoin(", ", columns.Select((_, c) => $"@p{(r * columns.Count) + c}"))
+                .Append(')');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A parameter as EF Core makes its own: the column's value conversion and provider type (e.g. text[], timestamptz).</summary>
+    private static DbParameter Parameter(DbCommand command, string name, IProperty property, object? value) =>
+        property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable);
+}
