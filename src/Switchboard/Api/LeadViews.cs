@@ -51,6 +51,7 @@ public sealed record DecisionView(
             PoolId = decision.PoolId,
             TraceJson = JsonSerializer.Serialize(view, Json.Options),
             At = now,
+            Summary = (view.Strategy, view.Explanation),
         });
     }
 

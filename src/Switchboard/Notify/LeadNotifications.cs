@@ -19,6 +19,11 @@ public sealed record EventData(string LeadId, string? RepId, string Actor, strin
 /// <summary>What a routing decision came to, without the full trace (GET /api/leads/{id} has it).</summary>
 public sealed record DecisionSummary(string Kind, int FlowVersion, string Rule, string? Strategy, string? RepId, string? PoolId, string Explanation)
 {
+    public static DecisionSummary From(DecisionRow d) =>
+        d.Summary is var (strategy, explanation)
+            ? new(d.Kind, d.FlowVersion, d.Rule, strategy, d.RepId, d.PoolId, explanation)
+            : From(JsonSerializer.Deserialize<DecisionView>(d.TraceJson, Json.Options)!);
+
     public static DecisionSummary From(DecisionView d) => new(d.Kind, d.FlowVersion, d.Rule, d.Strategy, d.RepId, d.PoolId, d.Explanation);
 }
 
@@ -117,7 +122,8 @@ public static class LeadNotifications
         var decisions = db.ChangeTracker.Entries<DecisionRow>()
             .Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added)
             .GroupBy(e => e.Entity.LeadId)
-            .ToDictionary(g => g.Key, g => g.Last().Entity.TraceJson, StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Last().Entity, StringComparer.Ordinal);
+        var views = new Dictionary<string, LeadView>(StringComparer.Ordinal);
         foreach (var entry in added)
         {
             if (!Types.TryGetValue(entry.Type, out var type))
@@ -125,10 +131,10 @@ public static class LeadNotifications
                 continue;
             }
 
-            var lead = leads.TryGetValue(entry.LeadId, out var l) ? LeadView.From(l, null, null) : null;
-            var decision = decisions.TryGetValue(entry.LeadId, out var trace) && JsonSerializer.Deserialize<DecisionView>(trace, Json.Options) is { } d
-                ? DecisionSummary.From(d)
+            var lead = views.TryGetValue(entry.LeadId, out var v) ? v
+                : leads.TryGetValue(entry.LeadId, out var l) ? views[entry.LeadId] = LeadView.From(l, null, null)
                 : null;
+            var decision = decisions.TryGetValue(entry.LeadId, out var d) ? DecisionSummary.From(d) : null;
             var body = new EventBody(type, EventPayload.Version, entry.At, new EventData(entry.LeadId, entry.RepId, entry.Actor, entry.Note, lead, decision));
             db.Outbox.Add(new OutboxRow
             {

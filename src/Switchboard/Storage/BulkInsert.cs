@@ -39,6 +39,8 @@ public static class BulkInsert
         var ownTransaction = transaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
+            // Each parameter is made as EF Core makes its own: the column's value conversion and provider
+            // type (e.g. text[], timestamptz).
             foreach (var group in added)
             {
                 var type = group.First().Metadata;
@@ -47,6 +49,7 @@ public static class BulkInsert
                     .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))
                     .ToList();
                 var rows = group.ToList();
+                var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToArray();
 
                 // SQLite: one row per statement, prepared once and run for every row (Microsoft.Data.Sqlite
                 // binds by name, which grows with the square of a statement's parameters). PostgreSQL:
@@ -77,7 +80,7 @@ public static class BulkInsert
                         {
                             for (var c = 0; c < columns.Count; c++)
                             {
-                                command.Parameters.Add(Parameter(command, $"@p{(r * columns.Count) + c}", columns[c], chunk[r].CurrentValues[columns[c]]));
+                                command.Parameters.Add(mappings[c].CreateParameter(command, $"@p{(r * columns.Count) + c}", chunk[r].CurrentValues[columns[c]], columns[c].IsNullable));
                             }
                         }
 
@@ -125,8 +128,4 @@ public static class BulkInsert
 
         return text.ToString();
     }
-
-    /// <summary>A parameter as EF Core makes its own: the column's value conversion and provider type (e.g. text[], timestamptz).</summary>
-    private static DbParameter Parameter(DbCommand command, string name, IProperty property, object? value) =>
-        property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable);
 }

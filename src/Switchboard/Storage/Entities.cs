@@ -290,6 +290,10 @@ public sealed class DecisionRow
     /// <summary>The whole decision trace as JSON, exactly as the API shows it.</summary>
     public required string TraceJson { get; set; }
     public DateTimeOffset At { get; set; }
+
+    /// <summary>The strategy and explanation of a decision made in this unit of work, for its events; not stored apart from the trace.</summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public (string? Strategy, string Explanation)? Summary { get; set; }
 }
 
 public sealed class LeadEventRow

@@ -58,20 +58,21 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        // Changes are detected once here, not again by every look at the tracker that follows.
-        ChangeTracker.DetectChanges();
+        // The outbox and the bulk insert look only at added rows, whose state is known without detecting
+        // changes; detecting runs once, in the save, over what is left once those are written.
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
             LeadNotifications.AddToOutbox(this);
             await BulkInsert.AddedRowsAsync(this, cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally
         {
             ChangeTracker.AutoDetectChangesEnabled = detect;
         }
+
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
