@@ -101,7 +101,7 @@ public static class AccountsApi
     public static async Task<Results<Created<AccountView>, ValidationProblem, ProblemHttpResult>> CreateAccount(
         HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<AccountInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<AccountInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -181,13 +181,13 @@ public static class AccountsApi
             return Problems.NotFound($"no account '{id}'");
         }
 
-        var (patch, problem) = await Json.ReadAsync<JsonObject>(request);
+        var (patch, problem) = await JsonBody.ReadAsync<JsonObject>(request);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (input, invalid) = Json.MergePatch(AccountInput.From(row, await DomainsAsync(db, id, ct)), patch!, id, "an account");
+        var (input, invalid) = JsonBody.MergePatch(AccountInput.From(row, await DomainsAsync(db, id, ct)), patch!, id, "an account");
         if (invalid is not null)
         {
             return invalid;

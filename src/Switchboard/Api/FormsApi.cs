@@ -66,7 +66,7 @@ public static class FormsApi
     public static async Task<Results<Created<FormView>, ValidationProblem, ProblemHttpResult>> CreateForm(
         HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<FormInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<FormInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -191,7 +191,7 @@ public static class FormsApi
     /// <summary>A form posted by a script: one flat JSON object of field names to text, numbers or booleans.</summary>
     private static async Task<(List<KeyValuePair<string, string>>? Fields, ValidationProblem? Problem)> ReadJsonFieldsAsync(HttpRequest request)
     {
-        var (body, problem) = await Json.ReadAsync<JsonObject>(request);
+        var (body, problem) = await JsonBody.ReadAsync<JsonObject>(request);
         if (problem is not null)
         {
             return (null, problem);

@@ -39,7 +39,7 @@ public static class HolidaysApi
     public static async Task<Results<Ok<HolidayCalendarView>, ValidationProblem>> PutCalendar(
         string region, HttpRequest request, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<HolidayCalendarInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<HolidayCalendarInput>(request);
         if (problem is not null)
         {
             return problem;

@@ -29,7 +29,7 @@ public static class IntakeApi
         if (document is not null)
         {
             errors.AddAll(IntakeRules.Compile(document, 0).Errors);
-            await References.CheckAsync(db, References.InIntakeRules(document), errors, ct);
+            errors.AddAll(await References.MissingAsync(db, References.InIntakeRules(document), ct));
         }
 
         if (errors.Any)

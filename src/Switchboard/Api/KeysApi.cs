@@ -27,7 +27,7 @@ public static class KeysApi
     public static async Task<Results<Created<KeyCreated>, ValidationProblem>> CreateKey(
         HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<KeyInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<KeyInput>(request);
         if (problem is not null)
         {
             return problem;

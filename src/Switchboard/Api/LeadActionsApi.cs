@@ -68,7 +68,7 @@ public static class LeadActionsApi
                 lead.AssignedAt = now;
                 lead.OfferedRepIds = [];
                 lead.OfferExpiresAt = null;
-                db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "accepted", At = now, Actor = repId, RepId = repId, Note = ReportsApi.AcceptedOffer });
+                db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "accepted", At = now, Actor = repId, RepId = repId, Note = TimelineNotes.AcceptedOffer });
                 if (others.Count > 0)
                 {
                     db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "offer_withdrawn", At = now, Actor = "system", Note = $"{repId} accepted first; withdrawn from {string.Join(", ", others)}" });
@@ -102,7 +102,7 @@ public static class LeadActionsApi
             return TypedResults.Problem("leads are declined with the rep's own key", statusCode: 403, title: "Forbidden");
         }
 
-        var (input, problem) = await Json.ReadAsync<DeclineInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<DeclineInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -164,7 +164,7 @@ public static class LeadActionsApi
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> LogActivity(
         string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<ActivityInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<ActivityInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -201,7 +201,7 @@ public static class LeadActionsApi
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> ChangeStatus(
         string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<StatusInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<StatusInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -285,7 +285,7 @@ public static class LeadActionsApi
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> RecordFeedback(
         string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<FeedbackInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<FeedbackInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -316,7 +316,7 @@ public static class LeadActionsApi
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> Reassign(
         string id, HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<ReassignInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<ReassignInput>(request);
         if (problem is not null)
         {
             return problem;

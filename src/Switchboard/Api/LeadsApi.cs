@@ -48,7 +48,7 @@ public static class LeadsApi
             return FieldErrors.One("body", $"larger than {MaxBodyBytes / 1024} KiB");
         }
 
-        var input = Json.Deserialize<LeadInput>(body, out var problem);
+        var input = JsonBody.Deserialize<LeadInput>(body, out var problem);
         if (problem is not null)
         {
             return problem;

@@ -219,7 +219,7 @@ public static class PoolsApi
     public static async Task<Results<Created<PoolView>, ValidationProblem, ProblemHttpResult>> CreatePool(
         HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<PoolInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<PoolInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -270,13 +270,13 @@ public static class PoolsApi
             return Problems.NotFound($"no pool '{id}'");
         }
 
-        var (patch, problem) = await Json.ReadAsync<JsonObject>(request);
+        var (patch, problem) = await JsonBody.ReadAsync<JsonObject>(request);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (input, invalid) = Json.MergePatch(PoolInput.From(pool), patch!, id, "a pool");
+        var (input, invalid) = JsonBody.MergePatch(PoolInput.From(pool), patch!, id, "a pool");
         if (invalid is not null)
         {
             return invalid;
@@ -375,7 +375,7 @@ public static class PoolsApi
         ClaimInput input = new();
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            var (read, problem) = await Json.ReadAsync<ClaimInput>(request);
+            var (read, problem) = await JsonBody.ReadAsync<ClaimInput>(request);
             if (problem is not null)
             {
                 return problem;

@@ -33,6 +33,14 @@ public sealed class FieldErrors
         }
     }
 
+    public void AddAll(IEnumerable<(string Field, string Message)> errors)
+    {
+        foreach (var (field, message) in errors)
+        {
+            Add(field, message);
+        }
+    }
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))
@@ -62,115 +70,4 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(detail, statusCode: 409, title: "Conflict");
 
     public static ProblemHttpResult Unprocessable(string detail) => TypedResults.Problem(detail, statusCode: 422, title: "Unprocessable Content");
-}
-
-public static class Json
-{
-    /// <summary>The API's JSON: camelCase, nulls left out, unknown fields rejected (so nothing sent is silently dropped).</summary>
-    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
-
-    public static JsonSerializerOptions Configure(JsonSerializerOptions o)
-    {
-        // Written for people as much as programs: quotes, '<', '>', '&' and non-ASCII letters as they are.
-        o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-        return o;
-    }
-
-    /// <summary>
-    /// Reads a JSON body, turning malformed JSON or a wrong type into a problem that names the field
-    /// (e.g. <c>company.employees</c>) instead of a bare 400.
-    /// </summary>
-    public static async Task<(T? Value, ValidationProblem? Problem)> ReadAsync<T>(HttpRequest request)
-        where T : class
-    {
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted);
-            return value is null ? (null, FieldErrors.One("body", "a JSON object is required")) : (value, null);
-        }
-        catch (JsonException e)
-        {
-            return (null, FieldErrors.One(FieldName(e.Path), Describe(e)));
-        }
-    }
-
-    /// <summary>
-    /// A merge patch (RFC 7396, top level) of <paramref name="patch"/> onto <paramref name="current"/>:
-    /// present fields replace, null clears, absent ones stay. The id cannot change.
-    /// </summary>
-    public static (T? Merged, ValidationProblem? Problem) MergePatch<T>(T current, JsonObject patch, string id, string what)
-    {
-        if (patch.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
-        {
-            return (default, FieldErrors.One("id", $"{what}'s id cannot change"));
-        }
-
-        var merged = JsonSerializer.SerializeToNode(current, Options)!.AsObject();
-        foreach (var (key, value) in patch.ToList())
-        {
-            patch.Remove(key);
-            merged[key] = value;
-        }
-
-        var input = Deserialize<T>(merged.ToJsonString(), out var problem);
-        return (input, problem);
-    }
-
-    public static T? Deserialize<T>(string json, out ValidationProblem? problem)
-    {
-        try
-        {
-            problem = null;
-            return JsonSerializer.Deserialize<T>(json, Options);
-        }
-        catch (JsonException e)
-        {
-            problem = FieldErrors.One(FieldName(e.Path), Describe(e));
-            return default;
-        }
-    }
-
-    /// <summary><c>$.company.employees</c> → <c>company.employees</c>; the whole body → <c>body</c>.</summary>
-    public static string FieldName(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return "body";
-        }
-
-        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-    }
-
-    private static string Describe(JsonException e)
-    {
-        var message = e.Message;
-        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-        {
-            return "unknown field; custom data goes under 'attributes'";
-        }
-
-        const string marker = "could not be converted to ";
-        var at = message.IndexOf(marker, StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            var target = message[(at + marker.Length)..].Split(". Path", 2)[0];
-            return $"wrong type: expected {Friendly(target)}";
-        }
-
-        return e.LineNumber is { } line ? $"malformed JSON at line {line + 1}, byte {e.BytePositionInLine + 1}" : "malformed JSON";
-    }
-
-    private static string Friendly(string clrType) => clrType switch
-    {
-        var t when t.Contains("Int32", StringComparison.Ordinal) => "a whole number",
-        var t when t.Contains("Decimal", StringComparison.Ordinal) || t.Contains("Double", StringComparison.Ordinal) => "a number",
-        var t when t.Contains("String[]", StringComparison.Ordinal) || t.Contains("List", StringComparison.Ordinal) => "a list",
-        var t when t.Contains("String", StringComparison.Ordinal) => "text",
-        var t when t.Contains("DateTimeOffset", StringComparison.Ordinal) => "an ISO 8601 date-time such as 2026-12-01T09:00:00Z",
-        var t when t.Contains("Boolean", StringComparison.Ordinal) => "true or false",
-        _ => "an object of the documented shape",
-    };
 }

@@ -25,10 +25,6 @@ public sealed record ResponseTimesReport(DateTimeOffset From, DateTimeOffset To,
 /// <summary><c>/api/reports</c>: how fast leads are worked.</summary>
 public static class ReportsApi
 {
-    /// <summary>The timeline notes that mark a lead given to a rep by accepting an offer, or by a pool's escalation.</summary>
-    public const string AcceptedOffer = "accepted the offer";
-    public const string EscalatedToRep = ": assigned to ";
-
     /// <summary>A report bound: an ISO 8601 date (midnight UTC) or date-time; null when absent, an error when unreadable.</summary>
     public static DateTimeOffset? ParseMoment(string? value, string field, FieldErrors errors)
     {
@@ -92,7 +88,7 @@ public static class ReportsApi
         var received = await db.LeadEvents.AsNoTracking()
             .Where(e => e.RepId != null && repIds.Contains(e.RepId) && e.At >= start && e.At < end &&
                         (e.Type == "assigned" || e.Type == "claimed" || e.Type == "reassigned" ||
-                         (e.Type == "accepted" && e.Note == AcceptedOffer) || (e.Type == "escalated" && e.Note!.Contains(EscalatedToRep))))
+                         (e.Type == "accepted" && e.Note == TimelineNotes.AcceptedOffer) || (e.Type == "escalated" && e.Note!.Contains(TimelineNotes.EscalatedToRep))))
             .Select(e => new { e.LeadId, Rep = e.RepId! })
             .ToListAsync(ct);
         var breached = await db.LeadEvents.AsNoTracking()

@@ -289,7 +289,7 @@ public static class RepsApi
     public static async Task<Results<Created<RepView>, ValidationProblem, ProblemHttpResult>> CreateRep(
         HttpRequest request, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<RepInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<RepInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -384,7 +384,7 @@ public static class RepsApi
             return FieldErrors.One(forbidden, "a rep may only change their own status and awayUntil");
         }
 
-        var (input, problem) = Json.MergePatch(RepInput.From(row), patch, id, "a rep");
+        var (input, problem) = JsonBody.MergePatch(RepInput.From(row), patch, id, "a rep");
         if (problem is not null)
         {
             return problem;

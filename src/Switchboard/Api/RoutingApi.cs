@@ -48,7 +48,7 @@ public static class RoutingApi
 
         errors.AddAll(FlowCompiler.Compile(document, 0).Errors);
 
-        await References.CheckAsync(db, References.InFlow(document), errors, ct);
+        errors.AddAll(await References.MissingAsync(db, References.InFlow(document), ct));
         if (errors.Any)
         {
             return errors.ToProblem("The flow document is invalid.");
@@ -132,7 +132,7 @@ public static class RoutingApi
     public static async Task<Results<Ok<DryRunResult>, ValidationProblem>> DryRun(
         HttpRequest request, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
     {
-        var (body, problem) = await Json.ReadAsync<JsonObject>(request);
+        var (body, problem) = await JsonBody.ReadAsync<JsonObject>(request);
         if (problem is not null)
         {
             return problem;
@@ -146,12 +146,12 @@ public static class RoutingApi
         LeadInput? leadInput;
         if (wrapped)
         {
-            input = Json.Deserialize<DryRunInput>(body.ToJsonString(), out problem);
+            input = JsonBody.Deserialize<DryRunInput>(body.ToJsonString(), out problem);
             leadInput = input?.Lead;
         }
         else
         {
-            leadInput = Json.Deserialize<LeadInput>(body.ToJsonString(), out problem);
+            leadInput = JsonBody.Deserialize<LeadInput>(body.ToJsonString(), out problem);
         }
 
         if (problem is not null)
@@ -188,7 +188,7 @@ public static class RoutingApi
                 }
 
                 var refErrors = new FieldErrors();
-                await References.CheckAsync(db, References.InFlow(document), refErrors, ct);
+                refErrors.AddAll(await References.MissingAsync(db, References.InFlow(document), ct));
                 errors.AddAll("flow.", refErrors);
 
                 candidate = flow;

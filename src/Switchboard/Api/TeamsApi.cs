@@ -71,7 +71,7 @@ public static class TeamsApi
     public static async Task<Results<Created<TeamView>, ValidationProblem, ProblemHttpResult>> CreateTeam(
         HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<TeamInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<TeamInput>(request);
         if (problem is not null)
         {
             return problem;
@@ -128,13 +128,13 @@ public static class TeamsApi
             return Problems.NotFound($"no team '{id}'");
         }
 
-        var (patch, problem) = await Json.ReadAsync<JsonObject>(request);
+        var (patch, problem) = await JsonBody.ReadAsync<JsonObject>(request);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (input, invalid) = Json.MergePatch(TeamInput.From(team), patch!, id, "a team");
+        var (input, invalid) = JsonBody.MergePatch(TeamInput.From(team), patch!, id, "a team");
         if (invalid is not null)
         {
             return invalid;
@@ -214,7 +214,7 @@ public static class TeamsApi
                 errors.Add($"sla.{field}", message);
             }
 
-            await References.CheckAsync(db, References.InSla(sla, "sla", "the team's SLA"), errors, ct);
+            errors.AddAll(await References.MissingAsync(db, References.InSla(sla, "sla", "the team's SLA"), ct));
         }
 
         return errors;

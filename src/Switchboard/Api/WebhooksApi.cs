@@ -41,7 +41,7 @@ public static class WebhooksApi
     public static async Task<Results<Created<WebhookCreated>, ValidationProblem>> CreateWebhook(
         HttpRequest request, SwitchboardDb db, SwitchboardOptions options, TimeProvider time, CancellationToken ct)
     {
-        var (input, problem) = await Json.ReadAsync<WebhookInput>(request);
+        var (input, problem) = await JsonBody.ReadAsync<WebhookInput>(request);
         if (problem is not null)
         {
             return problem;

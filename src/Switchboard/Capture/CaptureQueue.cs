@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Api;
 using Switchboard.Storage;
 
 namespace Switchboard.Capture;

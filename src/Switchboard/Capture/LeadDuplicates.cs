@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Api;
 using Switchboard.Intake;
 using Switchboard.Storage;
 

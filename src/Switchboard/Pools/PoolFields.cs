@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Switchboard.Api;
 using Switchboard.Storage;
 
 namespace Switchboard.Pools;

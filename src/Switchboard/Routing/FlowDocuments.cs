@@ -72,7 +72,7 @@ public static class FlowDocuments
             }
             catch (JsonException e)
             {
-                return (null, new FlowError(Json.FieldName(e.Path), $"line {e.LineNumber + 1}: {FirstSentence(e.Message)}"));
+                return (null, new FlowError(JsonBody.FieldName(e.Path), $"line {e.LineNumber + 1}: {FirstSentence(e.Message)}"));
             }
         }
 

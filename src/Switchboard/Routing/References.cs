@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Api;
 using Switchboard.Intake;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
@@ -106,13 +105,14 @@ public static class References
         _ => null,
     };
 
-    /// <summary>Adds an error under each reference's field for every team, rep or pool that does not exist.</summary>
-    public static async Task CheckAsync(SwitchboardDb db, IEnumerable<Reference> references, FieldErrors errors, CancellationToken ct)
+    /// <summary>An error (field, message) for each reference to a team, rep or pool that does not exist.</summary>
+    public static async Task<List<(string Field, string Message)>> MissingAsync(SwitchboardDb db, IEnumerable<Reference> references, CancellationToken ct)
     {
         var all = references.ToList();
+        var missing = new List<(string, string)>();
         if (all.Count == 0)
         {
-            return;
+            return missing;
         }
 
         var teams = await IdsAsync(db.Teams.Select(t => t.Id), all, Reference.Team, ct);
@@ -123,11 +123,13 @@ public static class References
             var known = r.Kind switch { Reference.Team => teams, Reference.Rep => reps, _ => pools };
             if (!known.Contains(r.Id))
             {
-                errors.Add(r.Field, r.Kind == Reference.Pool
+                missing.Add((r.Field, r.Kind == Reference.Pool
                     ? $"{r.Who}: pool '{r.Id}' does not exist; create it first (POST /api/pools), or leads sent there would be seen by nobody"
-                    : $"{r.Who}: {r.Kind} '{r.Id}' does not exist");
+                    : $"{r.Who}: {r.Kind} '{r.Id}' does not exist"));
             }
         }
+
+        return missing;
     }
 
     private static async Task<HashSet<string>> IdsAsync(IQueryable<string> table, List<Reference> all, string kind, CancellationToken ct)

@@ -296,6 +296,16 @@ public sealed class DecisionRow
     public (string? Strategy, string Explanation)? Summary { get; set; }
 }
 
+
+/// <summary>
+/// Timeline notes that also mark what happened, for reports: a rep given a lead by accepting an offer,
+/// or by a pool's escalation.
+/// </summary>
+public static class TimelineNotes
+{
+    public const string AcceptedOffer = "accepted the offer";
+    public const string EscalatedToRep = ": assigned to ";
+}
 public sealed class LeadEventRow
 {
     public long Id { get; set; }

@@ -272,7 +272,7 @@ public sealed class LeadClock(
                 changed = await waiting.ExecuteUpdateAsync(u => u
                     .SetProperty(l => l.Status, "assigned").SetProperty(l => l.OwnerRepId, targetId).SetProperty(l => l.PoolId, (string?)null)
                     .SetProperty(l => l.PooledAt, (DateTimeOffset?)null).SetProperty(l => l.AssignedAt, now).SetProperty(l => l.UpdatedAt, now), ct);
-                note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}{Api.ReportsApi.EscalatedToRep}{targetId}";
+                note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}{TimelineNotes.EscalatedToRep}{targetId}";
                 if (changed == 1)
                 {
                     await db.CountAssignmentAsync(targetId, now, ct);

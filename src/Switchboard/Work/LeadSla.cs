@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Switchboard.Api;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;

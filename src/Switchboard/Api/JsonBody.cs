@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Switchboard.Api;
+
+/// <summary>Request bodies in the service's JSON (<see cref="Json.Options"/>), with problems that name the field.</summary>
+public static class JsonBody
+{
+    /// <summary>
+    /// Reads a JSON body, turning malformed JSON or a wrong type into a problem that names the field
+    /// (e.g. <c>company.employees</c>) instead of a bare 400.
+    /// </summary>
+    public static async Task<(T? Value, ValidationProblem? Problem)> ReadAsync<T>(HttpRequest request)
+        where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Json.Options, request.HttpContext.RequestAborted);
+            return value is null ? (null, FieldErrors.One("body", "a JSON object is required")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, FieldErrors.One(FieldName(e.Path), Describe(e)));
+        }
+    }
+
+    /// <summary>
+    /// A merge patch (RFC 7396, top level) of <paramref name="patch"/> onto <paramref name="current"/>:
+    /// present fields replace, null clears, absent ones stay. The id cannot change.
+    /// </summary>
+    public static (T? Merged, ValidationProblem? Problem) MergePatch<T>(T current, JsonObject patch, string id, string what)
+    {
+        if (patch.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
+        {
+            return (default, FieldErrors.One("id", $"{what}'s id cannot change"));
+        }
+
+        var merged = JsonSerializer.SerializeToNode(current, Json.Options)!.AsObject();
+        foreach (var (key, value) in patch.ToList())
+        {
+            patch.Remove(key);
+            merged[key] = value;
+        }
+
+        var input = Deserialize<T>(merged.ToJsonString(), out var problem);
+        return (input, problem);
+    }
+
+    public static T? Deserialize<T>(string json, out ValidationProblem? problem)
+    {
+        try
+        {
+            problem = null;
+            return JsonSerializer.Deserialize<T>(json, Json.Options);
+        }
+        catch (JsonException e)
+        {
+            problem = FieldErrors.One(FieldName(e.Path), Describe(e));
+            return default;
+        }
+    }
+
+    /// <summary><c>$.company.employees</c> → <c>company.employees</c>; the whole body → <c>body</c>.</summary>
+    public static string FieldName(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return "unknown field; custom data goes under 'attributes'";
+        }
+
+        const string marker = "could not be converted to ";
+        var at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var target = message[(at + marker.Length)..].Split(". Path", 2)[0];
+            return $"wrong type: expected {Friendly(target)}";
+        }
+
+        return e.LineNumber is { } line ? $"malformed JSON at line {line + 1}, byte {e.BytePositionInLine + 1}" : "malformed JSON";
+    }
+
+    private static string Friendly(string clrType) => clrType switch
+    {
+        var t when t.Contains("Int32", StringComparison.Ordinal) => "a whole number",
+        var t when t.Contains("Decimal", StringComparison.Ordinal) || t.Contains("Double", StringComparison.Ordinal) => "a number",
+        var t when t.Contains("String[]", StringComparison.Ordinal) || t.Contains("List", StringComparison.Ordinal) => "a list",
+        var t when t.Contains("String", StringComparison.Ordinal) => "text",
+        var t when t.Contains("DateTimeOffset", StringComparison.Ordinal) => "an ISO 8601 date-time such as 2026-12-01T09:00:00Z",
+        var t when t.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+        _ => "an object of the documented shape",
+    };
+}
