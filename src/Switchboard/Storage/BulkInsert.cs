@@ -21,7 +21,11 @@ public static class BulkInsert
     /// <summary>Both providers take far more; kept low so one statement stays small.</summary>
     private const int MaxParameters = 4000;
 
-    public static async Task AddedRowsAsync(SwitchboardDb db, CancellationToken ct)
+    /// <summary>Whether the save has rows this writes.</summary>
+    public static bool HasRows(SwitchboardDb db) => db.ChangeTracker.Entries().Any(e => e.State == EntityState.Added && Bulk.Contains(e.Metadata.ClrType));
+
+    /// <summary>Writes the added rows of the bulk types in the current transaction (the caller holds one) and detaches them; returns how many.</summary>
+    public static async Task<int> AddedRowsAsync(SwitchboardDb db, CancellationToken ct)
     {
         var added = db.ChangeTracker.Entries()
             .Where(e => e.State == EntityState.Added && Bulk.Contains(e.Metadata.ClrType))
@@ -30,89 +34,78 @@ public static class BulkInsert
             .ToList();
         if (added.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("bulk rows are written inside the save's transaction");
         var sql = db.GetService<ISqlGenerationHelper>();
-        var ownTransaction = transaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        try
+        var written = 0;
+
+        // Each parameter is made as EF Core makes its own: the column's value conversion and provider
+        // type (e.g. text[], timestamptz).
+        foreach (var group in added)
         {
-            // Each parameter is made as EF Core makes its own: the column's value conversion and provider
-            // type (e.g. text[], timestamptz).
-            foreach (var group in added)
+            var type = group.First().Metadata;
+            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+            var columns = type.GetProperties()
+                .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))
+                .ToList();
+            var rows = group.ToList();
+            var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToArray();
+
+            // SQLite: one row per statement, prepared once and run for every row (Microsoft.Data.Sqlite
+            // binds by name, which grows with the square of a statement's parameters). PostgreSQL:
+            // many rows per statement, to save round trips.
+            var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
+            DbCommand? command = null;
+            var commandRows = 0;
+            try
             {
-                var type = group.First().Metadata;
-                var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-                var columns = type.GetProperties()
-                    .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))
-                    .ToList();
-                var rows = group.ToList();
-                var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToArray();
-
-                // SQLite: one row per statement, prepared once and run for every row (Microsoft.Data.Sqlite
-                // binds by name, which grows with the square of a statement's parameters). PostgreSQL:
-                // many rows per statement, to save round trips.
-                var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
-                DbCommand? command = null;
-                var commandRows = 0;
-                try
+                for (var start = 0; start < rows.Count; start += perStatement)
                 {
-                    for (var start = 0; start < rows.Count; start += perStatement)
+                    var chunk = rows.Skip(start).Take(perStatement).ToList();
+                    if (command is null || commandRows != chunk.Count)
                     {
-                        var chunk = rows.Skip(start).Take(perStatement).ToList();
-                        if (command is null || commandRows != chunk.Count)
+                        if (command is not null)
                         {
-                            if (command is not null)
-                            {
-                                await command.DisposeAsync();
-                            }
-
-                            command = connection.CreateCommand();
-                            command.Transaction = transaction ?? ownTransaction!.GetDbTransaction();
-                            command.CommandText = InsertText(sql, table, columns, chunk.Count);
-                            commandRows = chunk.Count;
+                            await command.DisposeAsync();
                         }
 
-                        command.Parameters.Clear();
-                        for (var r = 0; r < chunk.Count; r++)
-                        {
-                            for (var c = 0; c < columns.Count; c++)
-                            {
-                                command.Parameters.Add(mappings[c].CreateParameter(command, $"@p{(r * columns.Count) + c}", chunk[r].CurrentValues[columns[c]], columns[c].IsNullable));
-                            }
-                        }
-
-                        await command.ExecuteNonQueryAsync(ct);
+                        command = connection.CreateCommand();
+                        command.Transaction = transaction;
+                        command.CommandText = InsertText(sql, table, columns, chunk.Count);
+                        commandRows = chunk.Count;
                     }
-                }
-                finally
-                {
-                    if (command is not null)
+
+                    command.Parameters.Clear();
+                    for (var r = 0; r < chunk.Count; r++)
                     {
-                        await command.DisposeAsync();
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            command.Parameters.Add(mappings[c].CreateParameter(command, $"@p{(r * columns.Count) + c}", chunk[r].CurrentValues[columns[c]], columns[c].IsNullable));
+                        }
                     }
-                }
 
-                foreach (var row in rows)
+                    written += await command.ExecuteNonQueryAsync(ct);
+                }
+            }
+            finally
+            {
+                if (command is not null)
                 {
-                    row.State = EntityState.Detached;
+                    await command.DisposeAsync();
                 }
             }
 
-            if (ownTransaction is not null)
+            foreach (var row in rows)
             {
-                await ownTransaction.CommitAsync(ct);
+                row.State = EntityState.Detached;
             }
         }
-        finally
-        {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
-            }
-        }
+
+        return written;
     }
 
     private static string InsertText(ISqlGenerationHelper sql, StoreObjectIdentifier table, List<IProperty> columns, int rows)

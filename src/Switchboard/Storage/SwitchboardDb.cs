@@ -61,18 +61,43 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         // The outbox and the bulk insert look only at added rows, whose state is known without detecting
         // changes; detecting runs once, in the save, over what is left once those are written.
         var detect = ChangeTracker.AutoDetectChangesEnabled;
-        ChangeTracker.AutoDetectChangesEnabled = false;
+        IDbContextTransaction? own = null;
         try
         {
-            LeadNotifications.AddToOutbox(this);
-            await BulkInsert.AddedRowsAsync(this, cancellationToken);
+            int written;
+            ChangeTracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                LeadNotifications.AddToOutbox(this);
+
+                // The bulk rows and the rest of the save commit together, as one save always did.
+                if (Database.CurrentTransaction is null && BulkInsert.HasRows(this))
+                {
+                    own = await Database.BeginTransactionAsync(cancellationToken);
+                }
+
+                written = await BulkInsert.AddedRowsAsync(this, cancellationToken);
+            }
+            finally
+            {
+                ChangeTracker.AutoDetectChangesEnabled = detect;
+            }
+
+            written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return written;
         }
         finally
         {
-            ChangeTracker.AutoDetectChangesEnabled = detect;
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
         }
-
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
