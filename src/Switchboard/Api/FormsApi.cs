@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
-using Microsoft.Extensions.Primitives;
 using Switchboard.Auth;
 using Switchboard.Capture;
 using Switchboard.Storage;

@@ -46,9 +46,8 @@ public static class RoutingApi
             return errors.ToProblem("The flow document is invalid.");
         }
 
-        errors.AddAll(FlowCompiler.Compile(document, 0).Errors);
-
-        errors.AddAll(await References.MissingAsync(db, References.InFlow(document), ct));
+        var (_, problems) = await CheckAsync(document, db, ct);
+        errors.AddAll(problems);
         if (errors.Any)
         {
             return errors.ToProblem("The flow document is invalid.");
@@ -181,17 +180,8 @@ public static class RoutingApi
             }
             else
             {
-                var (flow, flowErrors) = FlowCompiler.Compile(document, 0);
-                foreach (var e in flowErrors)
-                {
-                    errors.Add($"flow.{e.Field}", e.Message);
-                }
-
-                var refErrors = new FieldErrors();
-                refErrors.AddAll(await References.MissingAsync(db, References.InFlow(document), ct));
-                errors.AddAll("flow.", refErrors);
-
-                candidate = flow;
+                (candidate, var problems) = await CheckAsync(document, db, ct);
+                errors.AddAll(problems.Select(p => ($"flow.{p.Field}", p.Message)));
             }
         }
 
@@ -211,6 +201,15 @@ public static class RoutingApi
         }
 
         return TypedResults.Ok(new DryRunResult(DecisionView.From(outcome.Decision)));
+    }
+
+    /// <summary>What a saved flow must pass, for a PUT and for a candidate in a dry-run alike: it compiles, and names only what exists.</summary>
+    private static async Task<(CompiledFlow? Flow, List<(string Field, string Message)> Problems)> CheckAsync(FlowDocument document, SwitchboardDb db, CancellationToken ct)
+    {
+        var (flow, errors) = FlowCompiler.Compile(document, 0);
+        List<(string, string)> problems = [.. errors.Select(e => (e.Field, e.Message))];
+        problems.AddRange(await References.MissingAsync(db, References.InFlow(document), ct));
+        return (flow, problems);
     }
 }
 

@@ -22,15 +22,6 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
     public async Task<CaptureBatch> BeginAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, DateTimeOffset now, CancellationToken ct) =>
         new(await LeadDuplicates.IndexAsync(db, leads, ct), await LeadAccounts.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
 
-    /// <summary>One lead on its own: <see cref="BeginAsync"/>, capture, finish.</summary>
-    public async Task<Captured> CaptureOrMergeAsync(SwitchboardDb db, LeadRow lead, string actor, string how, DateTimeOffset now, CancellationToken ct)
-    {
-        var batch = await BeginAsync(db, [lead], now, ct);
-        var captured = await CaptureOrMergeAsync(db, batch, lead, actor, how, now, ct);
-        await batch.FinishAsync(db, ct);
-        return captured;
-    }
-
     /// <summary>
     /// A lead from any channel: merged into the original when it is the same person again (the original
     /// keeps its owner and gains what it lacked), else captured as new. <paramref name="how"/> reads

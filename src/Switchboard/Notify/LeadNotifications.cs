@@ -19,12 +19,12 @@ public sealed record EventData(string LeadId, string? RepId, string Actor, strin
 /// <summary>What a routing decision came to, without the full trace (GET /api/leads/{id} has it).</summary>
 public sealed record DecisionSummary(string Kind, int FlowVersion, string Rule, string? Strategy, string? RepId, string? PoolId, string Explanation)
 {
-    public static DecisionSummary From(DecisionRow d) =>
-        d.Summary is var (strategy, explanation)
-            ? new(d.Kind, d.FlowVersion, d.Rule, strategy, d.RepId, d.PoolId, explanation)
-            : From(JsonSerializer.Deserialize<DecisionView>(d.TraceJson, Json.Options)!);
-
-    public static DecisionSummary From(DecisionView d) => new(d.Kind, d.FlowVersion, d.Rule, d.Strategy, d.RepId, d.PoolId, d.Explanation);
+    /// <summary>From a decision recorded in this save (<see cref="DecisionView.Record"/> keeps its summary on the row).</summary>
+    public static DecisionSummary From(DecisionRow d)
+    {
+        var (strategy, explanation) = d.Summary ?? throw new InvalidOperationException($"decision of lead '{d.LeadId}' was not recorded by DecisionView.Record");
+        return new(d.Kind, d.FlowVersion, d.Rule, strategy, d.RepId, d.PoolId, explanation);
+    }
 }
 
 /// <summary>The event body's shape, and the lead fields a subscription may leave out.</summary>
