@@ -44,6 +44,7 @@ public static class SwitchboardApp
         builder.Services.AddSwitchboardStorage(options);
         builder.Services.AddSwitchboardAuth();
         builder.Services.AddSingleton<FlowStore>();
+        builder.Services.AddSingleton<RoutingSnapshots>();
         builder.Services.AddSingleton<LeadRouting>();
         builder.Services.AddSingleton<IntakeRulesStore>();
         builder.Services.AddSingleton<LeadScorer>();

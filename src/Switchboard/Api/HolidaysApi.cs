@@ -80,7 +80,14 @@ public static class HolidaysApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteCalendar(string region, SwitchboardDb db, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var deleted = await db.HolidayCalendars.Where(c => c.Region == region).ExecuteDeleteAsync(ct);
+        if (deleted > 0)
+        {
+            await db.RoutingChangedAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
         return deleted > 0 ? TypedResults.NoContent() : Problems.NotFound($"no holiday calendar '{region}'");
     }
 }

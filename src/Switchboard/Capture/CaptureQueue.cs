@@ -176,7 +176,6 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
             }
         }
 
-        await batch.FinishAsync(db, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return [.. answers.Select(a => a!)];

@@ -104,7 +104,6 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
                     }
                 }
 
-                await batch.FinishAsync(db, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }

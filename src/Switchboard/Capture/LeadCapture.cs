@@ -16,8 +16,8 @@ namespace Switchboard.Capture;
 public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRules, LeadScorer scorer, SwitchboardOptions options)
 {
     /// <summary>
-    /// Reads what capturing <paramref name="leads"/> needs once: their possible duplicates, the intake
-    /// rules and (when a lead is routed) the routing state. The caller holds the routing transaction.
+    /// Reads what capturing <paramref name="leads"/> needs once: their possible duplicates, accounts and
+    /// the intake rules. The caller holds the routing transaction; routing shares its batch.
     /// </summary>
     public async Task<CaptureBatch> BeginAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, DateTimeOffset now, CancellationToken ct) =>
         new(await LeadDuplicates.IndexAsync(db, leads, ct), await LeadAccounts.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
@@ -139,8 +139,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             return decision;
         }
 
-        batch.Routing ??= await routing.BeginAsync(db, batch.Now, ct);
-        return await routing.RouteAsync(db, batch.Routing, lead, "system", now, ct);
+        return await routing.RouteAsync(db, lead, "system", now, ct);
     }
 }
 
@@ -158,17 +157,6 @@ public sealed class CaptureBatch(DuplicateIndex duplicates, AccountIndex account
     public IntakeRules IntakeRules => intakeRules;
     public DateTimeOffset Now => now;
 
-    /// <summary>Read on the first lead that is routed; disqualified and nurtured leads need none of it.</summary>
-    public RoutingBatch? Routing { get; set; }
-
     /// <summary>Decisions made in this batch, for duplicates of leads not saved yet.</summary>
     public Dictionary<string, DecisionView> Decisions { get; } = new(StringComparer.Ordinal);
-
-    public async Task FinishAsync(SwitchboardDb db, CancellationToken ct)
-    {
-        if (Routing is not null)
-        {
-            await Routing.FinishAsync(db, ct);
-        }
-    }
 }

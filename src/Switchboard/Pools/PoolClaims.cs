@@ -57,6 +57,7 @@ public sealed class PoolClaims(TimeProvider time)
             }
 
             db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "claimed", At = now, Actor = repId, RepId = repId, Note = $"claimed from pool '{pool.Name}' ({pool.Id}, {pool.Mode})" });
+            await db.GainedOpenLeadAsync(repId, ct);
             await db.CountAssignmentAsync(repId, now, ct, rep.TimeZone);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -12,11 +12,12 @@ using Switchboard.Work;
 namespace Switchboard.Routing;
 
 /// <summary>
-/// The host's side of routing: loads what the pure engine needs (reps with load, holidays and history,
-/// teams' counters, strategy state, the lead's account), asks it for a decision, and writes the outcome.
-/// Callers hold the routing transaction.
+/// The host's side of routing: takes what the pure engine needs from the routing snapshot (reps with
+/// load and calendars, teams' counters, strategy state), adds the lead's account and history where the
+/// flow needs them, asks the engine for a decision, and writes the outcome. Callers hold the routing
+/// transaction; its commit writes the batch's counters and strategy state.
 /// </summary>
-public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
+public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILogger<LeadRouting> log)
 {
     /// <summary>Lead statuses that count as open work for a rep (load and max-open caps).</summary>
     public static readonly string[] OpenStatuses = ["offered", "assigned", "accepted", "contacted", "qualified", "meeting", "proposal"];
@@ -31,27 +32,36 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
     /// <summary>Computes the decision of a given (e.g. candidate, unsaved) flow, writing nothing.</summary>
     public async Task<RoutingOutcome> DecideAsync(SwitchboardDb db, LeadRow lead, CompiledFlow flow, DateTimeOffset now, CancellationToken ct)
     {
-        var batch = await LoadAsync(db, flow, now, ct);
-        var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
-        return Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
+        var batch = new RoutingBatch(null, await RoutingSnapshots.LoadAsync(db, flow, 0, now, ct), db.RoutingInputs, 0, await HistoryAsync(db, flow, now, ct));
+        var engineLead = await ToEngineLeadAsync(db, lead, flow, ct);
+        return Router.Route(engineLead, flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
     }
 
-    /// <summary>Routes one lead: reads what the engine needs, decides, writes (see the batch overload).</summary>
+    /// <summary>Routes one lead in the caller's routing transaction (see the batch overload).</summary>
     public async Task<RoutingDecision?> RouteAsync(
-        SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false, string? passedOn = null)
-    {
-        var batch = await BeginAsync(db, now, ct);
-        var decision = await RouteAsync(db, batch, lead, actor, now, ct, retry, passedOn);
-        await batch.FinishAsync(db, ct);
-        return decision;
-    }
+        SwitchboardDb db, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false, string? passedOn = null) =>
+        await RouteAsync(db, await BeginAsync(db, now, ct), lead, actor, now, ct, retry, passedOn);
 
     /// <summary>
-    /// Reads what the engine needs once, for routing one lead or a batch of them (an import) in the
-    /// caller's routing transaction. Finish the batch to write the counters and strategy state.
+    /// The routing batch of the caller's routing transaction, begun on its first lead: the snapshot with
+    /// loads counted for <paramref name="now"/>. Every lead routed in the transaction shares it, and the
+    /// commit writes what it counted.
     /// </summary>
-    public async Task<RoutingBatch> BeginAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
-        await LoadAsync(db, await flows.GetAsync(db, null, ct) ?? throw new InvalidOperationException("No routing flow is stored."), now, ct);
+    public async Task<RoutingBatch> BeginAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct)
+    {
+        var tx = db.RoutingTransaction ?? throw new InvalidOperationException("Routing runs in a routing transaction (BeginRoutingTransactionAsync).");
+        if (tx.Batch is { } current)
+        {
+            return current;
+        }
+
+        var bumps = db.RoutingInputs.Bumps;
+        var snapshot = await snapshots.TakeAsync(db, now, ct);
+        snapshot.CountFor(now);
+        var batch = new RoutingBatch(snapshots, snapshot, db.RoutingInputs, bumps, await HistoryAsync(db, snapshot.Flow, now, ct));
+        tx.Enlist(batch);
+        return batch;
+    }
 
     /// <summary>
     /// Routes a lead tracked by <paramref name="db"/> and writes the outcome: the lead's status and owner,
@@ -97,8 +107,8 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
                 lead.PoolId = null;
                 lead.AssignedAt = now;
                 lead.AcceptedAt = null;
-                batch.CountAssignment(decision.RepId!, now);
-                LeadSla.Start(lead, batch.SlaFor(decision, decision.RepId), batch.Reps.First(r => r.Id == decision.RepId).Rep, now, accepted: false);
+                var rep = batch.CountAssignment(decision.RepId!, now);
+                LeadSla.Start(lead, batch.SlaFor(decision, decision.RepId), rep.Rep, now, accepted: false);
                 break;
             case DecisionKind.Offered:
                 LeadSla.Hold(lead, batch.SlaFor(decision, decision.OfferedRepIds![0]));
@@ -144,34 +154,6 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
         }
 
         return decision;
-    }
-
-    private static async Task<RoutingBatch> LoadAsync(SwitchboardDb db, CompiledFlow flow, DateTimeOffset now, CancellationToken ct)
-    {
-        var teamRows = await db.Teams.AsNoTracking().ToListAsync(ct);
-        var reps = await LoadRepsAsync(db, now, flow.HistoryWindows, teamRows, ct);
-        var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => ToState(s), ct);
-
-        // A team's load is what its members received, each in their own hour/day/week/month.
-        var teams = new Dictionary<string, TeamState>(StringComparer.Ordinal);
-        foreach (var t in teamRows.Where(t => t.CapPerHour is not null || t.CapPerDay is not null || t.CapPerWeek is not null || t.CapPerMonth is not null))
-        {
-            var members = reps.Where(r => r.Rep.TeamIds.Contains(t.Id)).Select(r => r.Load).ToList();
-            teams[t.Id] = new TeamState(t.Id, new RepCaps(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), new RepLoad(
-                0, members.Sum(m => m.AssignedThisHour), members.Sum(m => m.AssignedToday), members.Sum(m => m.AssignedThisWeek), members.Sum(m => m.AssignedThisMonth)));
-        }
-
-        var pools = await db.Pools.AsNoTracking().Where(p => p.Condition != null).Select(p => new { p.Id, p.Condition }).ToListAsync(ct);
-        var poolConditions = pools
-            .Select(p => (p.Id, Condition.Compile(p.Condition!).Condition))
-            .Where(p => p.Condition is not null)
-            .ToDictionary(p => p.Id, p => p.Condition!, StringComparer.Ordinal);
-        var teamSlas = teamRows
-            .Where(t => t.SlaJson is not null)
-            .Select(t => (t.Id, SlaPolicy.Compile(JsonSerializer.Deserialize<SlaDocument>(t.SlaJson!, Json.Options)!).Policy))
-            .Where(t => t.Policy is not null)
-            .ToDictionary(t => t.Id, t => t.Policy!, StringComparer.Ordinal);
-        return new RoutingBatch(flow, reps, states, teams, poolConditions, teamSlas);
     }
 
     /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
@@ -230,26 +212,22 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
 
     /// <summary>Every rep with their current load: open leads and assignments in their own hour/day/week/month.</summary>
     public static async Task<List<RepState>> LoadRepStatesAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct) =>
-        await LoadRepsAsync(db, now, [], await db.Teams.AsNoTracking().ToListAsync(ct), ct);
+        (await RoutingSnapshots.LoadAsync(db, FlowStore.Default, 0, now, ct)).Reps;
 
-    private static async Task<List<RepState>> LoadRepsAsync(
-        SwitchboardDb db, DateTimeOffset now, IReadOnlyList<TimeSpan> windows, List<TeamRow> teams, CancellationToken ct)
+    /// <summary>
+    /// What each rep was assigned in each window the flow's strategies look back over (top-performer's
+    /// conversion rates), from the leads themselves; read per batch, and only when a strategy needs it.
+    /// </summary>
+    private static async Task<Dictionary<string, Dictionary<TimeSpan, RepHistory>>?> HistoryAsync(
+        SwitchboardDb db, CompiledFlow flow, DateTimeOffset now, CancellationToken ct)
     {
-        var reps = await db.Reps.AsNoTracking().ToListAsync(ct);
-        var open = await db.Leads
-            .Where(l => l.OwnerRepId != null && OpenStatuses.Contains(l.Status))
-            .GroupBy(l => l.OwnerRepId!)
-            .Select(g => new { RepId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.RepId, x => x.Count, ct);
-
-        var periodsByRep = reps.ToDictionary(r => r.Id, r => CapPeriods.For(r.TimeZone, now));
-        var keys = periodsByRep.Values.SelectMany(p => p.All).Distinct().ToArray();
-        var counters = await db.RepCounters.AsNoTracking()
-            .Where(c => keys.Contains(c.Period))
-            .ToDictionaryAsync(c => (c.RepId, c.Period), c => c.Count, ct);
+        if (flow.HistoryWindows.Count == 0)
+        {
+            return null;
+        }
 
         var history = new Dictionary<string, Dictionary<TimeSpan, RepHistory>>(StringComparer.Ordinal);
-        foreach (var window in windows)
+        foreach (var window in flow.HistoryWindows)
         {
             var since = now - window;
             var rows = await db.Leads
@@ -270,23 +248,7 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
             }
         }
 
-        var holidays = await Holidays.LoadAsync(db, teams, ct);
-        int Count(string repId, string period) => counters.TryGetValue((repId, period), out var n) ? n : 0;
-
-        List<RepState> states = [.. reps.Select(r =>
-        {
-            var p = periodsByRep[r.Id];
-            var load = new RepLoad(
-                open.TryGetValue(r.Id, out var o) ? o : 0,
-                Count(r.Id, p.Hour),
-                Count(r.Id, p.Day),
-                Count(r.Id, p.Week),
-                Count(r.Id, p.Month),
-                r.LastAssignedAt,
-                history.TryGetValue(r.Id, out var h) ? h : null);
-            return new RepState(r.ToEngineRep(holidays.For(r)), load);
-        })];
-        return states;
+        return history;
     }
 
     public static StrategyState ToState(StrategyStateRow row)
@@ -314,27 +276,51 @@ public sealed class LeadRouting(FlowStore flows, ILogger<LeadRouting> log)
 }
 
 /// <summary>
-/// What the engine needs to route, read once per lead (or once per import batch) and kept current in
-/// memory as leads are assigned, so the next lead sees the load a fresh read would give. Its writes
-/// (rep counters, last-assigned times, strategy state) happen in <see cref="FinishAsync"/>.
+/// One routing transaction's use of the routing snapshot: the engine's inputs, kept current in memory
+/// as leads are assigned so the next lead sees the load a fresh read would give, and what to write at
+/// commit (rep counters, last-assigned times, strategy state). After the commit the snapshot goes back
+/// to <see cref="RoutingSnapshots"/> if the transaction changed nothing else routing reads.
 /// </summary>
-public sealed class RoutingBatch(
-    CompiledFlow flow,
-    List<RepState> reps,
-    Dictionary<string, StrategyState> states,
-    Dictionary<string, TeamState> teams,
-    Dictionary<string, Condition> poolConditions,
-    Dictionary<string, SlaPolicy> teamSlas)
+public sealed class RoutingBatch
 {
-    private readonly HashSet<string> storedStates = [.. states.Keys];
-    private readonly Dictionary<string, DateTimeOffset> changedStates = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string RepId, string Period), int> counted = [];
-    private readonly Dictionary<string, DateTimeOffset> lastAssigned = new(StringComparer.Ordinal);
+    private readonly RoutingSnapshots? _owner;
+    private readonly RoutingSnapshot _snapshot;
+    private readonly List<RepState>? _withHistory;
 
-    public CompiledFlow Flow => flow;
-    public List<RepState> Reps => reps;
-    public Dictionary<string, StrategyState> States => states;
-    public Dictionary<string, TeamState> Teams => teams;
+    // Where the transaction's changes stood when the batch began, to tell its own from the rest.
+    private readonly int _bumps;
+    private readonly int _otherChanges;
+    private readonly Dictionary<string, int> _openMoved;
+
+    private readonly Dictionary<(string RepId, string Period), int> _counted = [];
+    private readonly Dictionary<string, DateTimeOffset> _lastAssigned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _assigned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _changedStates = new(StringComparer.Ordinal);
+
+    internal RoutingBatch(
+        RoutingSnapshots? owner, RoutingSnapshot snapshot, RoutingInputs inputs, int bumps, Dictionary<string, Dictionary<TimeSpan, RepHistory>>? history)
+    {
+        _owner = owner;
+        _snapshot = snapshot;
+        _bumps = bumps;
+        _otherChanges = inputs.OtherChanges;
+        _openMoved = new(inputs.OpenMoved, StringComparer.Ordinal);
+        if (history is not null)
+        {
+            _withHistory = [.. snapshot.Reps.Select(r => r with { Load = r.Load with { History = history.GetValueOrDefault(r.Id) } })];
+        }
+    }
+
+    public CompiledFlow Flow => _snapshot.Flow;
+    public IReadOnlyList<RepState> Reps => _withHistory ?? _snapshot.Reps;
+    public IReadOnlyDictionary<string, StrategyState> States => _snapshot.States;
+    public IReadOnlyDictionary<string, TeamState> Teams => _snapshot.Teams;
+
+    /// <summary>Which leads each pool with a condition takes.</summary>
+    public IReadOnlyDictionary<string, Condition> PoolConditions => _snapshot.PoolConditions;
+
+    /// <summary>Whether the batch changed anything in memory (then an uncommitted one must not be handed back).</summary>
+    private bool Changed => _assigned.Count > 0 || _changedStates.Count > 0;
 
     /// <summary>
     /// The SLA a new owner works under: the deciding rule's, else the targeted team's default, else the
@@ -342,75 +328,123 @@ public sealed class RoutingBatch(
     /// </summary>
     public SlaPolicy? SlaFor(RoutingDecision decision, string? repId) =>
         decision.Sla
-        ?? (decision.TeamId is { } team && teamSlas.TryGetValue(team, out var byTeam) ? byTeam : null)
-        ?? reps.FirstOrDefault(r => r.Id == repId)?.Rep.TeamIds.Select(t => teamSlas.GetValueOrDefault(t)).FirstOrDefault(s => s is not null);
-
-    /// <summary>Which leads each pool with a condition takes.</summary>
-    public Dictionary<string, Condition> PoolConditions => poolConditions;
+        ?? (decision.TeamId is { } team && _snapshot.TeamSlas.TryGetValue(team, out var byTeam) ? byTeam : null)
+        ?? (repId is not null && _snapshot.Index.TryGetValue(repId, out var i)
+            ? _snapshot.Reps[i].Rep.TeamIds.Select(t => _snapshot.TeamSlas.GetValueOrDefault(t)).FirstOrDefault(s => s is not null)
+            : null);
 
     public void SetState(string key, StrategyState state, DateTimeOffset now)
     {
-        states[key] = state;
-        changedStates[key] = now;
+        _snapshot.States[key] = state;
+        _changedStates[key] = now;
     }
 
-    /// <summary>One more lead for the rep: their load and their teams' load, and the counters to write.</summary>
-    public void CountAssignment(string repId, DateTimeOffset now)
+    /// <summary>One more lead for the rep: their load and their teams' load, and the counters to write. Returns the rep as it was.</summary>
+    public RepState CountAssignment(string repId, DateTimeOffset now)
     {
-        var i = reps.FindIndex(r => r.Id == repId);
-        var rep = reps[i];
-        reps[i] = rep with { Load = rep.Load.AfterAssignment(now) };
-        foreach (var teamId in rep.Rep.TeamIds)
+        var rep = _snapshot.CountAssignment(repId, now);
+        if (_withHistory is not null)
         {
-            if (teams.TryGetValue(teamId, out var team))
-            {
-                teams[teamId] = team with { Load = team.Load.AfterAssignment(now) };
-            }
+            var i = _snapshot.Index[repId];
+            _withHistory[i] = _withHistory[i] with { Load = _withHistory[i].Load.AfterAssignment(now) };
         }
 
-        // The periods of the assignment's own moment, so a batch crossing midnight counts each day right.
         foreach (var period in CapPeriods.For(rep.Rep.TimeZone, now).All)
         {
-            counted[(repId, period)] = counted.GetValueOrDefault((repId, period)) + 1;
+            _counted[(repId, period)] = _counted.GetValueOrDefault((repId, period)) + 1;
         }
 
-        lastAssigned[repId] = now;
+        _lastAssigned[repId] = now;
+        _assigned[repId] = _assigned.GetValueOrDefault(repId) + 1;
+        return rep;
     }
 
-    /// <summary>Writes what the batch counted: rep counters, last-assigned times, changed strategy state.</summary>
-    public async Task FinishAsync(SwitchboardDb db, CancellationToken ct)
+    /// <summary>Writes what the batch counted, at the routing transaction's commit: rep counters, last-assigned times, changed strategy state.</summary>
+    internal async Task WriteAsync(SwitchboardDb db, CancellationToken ct)
     {
-        foreach (var (repId, at) in lastAssigned)
+        if (!Changed)
+        {
+            return;
+        }
+
+        foreach (var (repId, at) in _lastAssigned)
         {
             await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, at), ct);
         }
 
-        foreach (var byCount in counted.GroupBy(c => (c.Key.RepId, c.Value)))
+        foreach (var byCount in _counted.GroupBy(c => (c.Key.RepId, c.Value)))
         {
             await db.AddToCountersAsync(byCount.Key.RepId, byCount.Select(c => c.Key.Period), byCount.Key.Value, ct);
         }
 
-        foreach (var (key, at) in changedStates)
+        var added = false;
+        foreach (var (key, at) in _changedStates)
         {
-            var state = states[key];
+            var state = _snapshot.States[key];
             var credits = JsonSerializer.Serialize(state.Credits);
             var ledger = JsonSerializer.Serialize(LeadRouting.Ledger.From(state), Json.Options);
-            if (storedStates.Add(key))
+            var updated = await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Pointer, state.Pointer)
+                .SetProperty(s => s.CreditsJson, credits)
+                .SetProperty(s => s.LedgerJson, ledger)
+                .SetProperty(s => s.UpdatedAt, at), ct);
+            if (updated == 0)
             {
                 db.StrategyStates.Add(new StrategyStateRow { Key = key, Pointer = state.Pointer, CreditsJson = credits, LedgerJson = ledger, UpdatedAt = at });
-            }
-            else
-            {
-                await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(u => u
-                    .SetProperty(s => s.Pointer, state.Pointer)
-                    .SetProperty(s => s.CreditsJson, credits)
-                    .SetProperty(s => s.LedgerJson, ledger)
-                    .SetProperty(s => s.UpdatedAt, at), ct);
+                added = true;
             }
         }
 
-        counted.Clear();
-        lastAssigned.Clear();
-        changedStates.Clear();
+        if (added)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        await db.RoutingInputs.BumpAsync(db, ct);
+    }
+
+    /// <summary>
+    /// After the commit: the snapshot goes back for the next transaction when the database moved on only
+    /// by this batch — its own assignments the only open leads moved, nothing else routing reads changed,
+    /// and no other transaction moved the version in between. Otherwise the next transaction reloads.
+    /// </summary>
+    internal void Committed(RoutingInputs inputs)
+    {
+        if (_owner is null || inputs.OtherChanges != _otherChanges)
+        {
+            return;
+        }
+
+        foreach (var (rep, n) in inputs.OpenMoved)
+        {
+            if (n - _openMoved.GetValueOrDefault(rep) != _assigned.GetValueOrDefault(rep))
+            {
+                return;
+            }
+        }
+
+        if (_assigned.Keys.Any(rep => !inputs.OpenMoved.ContainsKey(rep)))
+        {
+            return;
+        }
+
+        var bumps = inputs.Bumps - _bumps;
+        if (bumps == 0)
+        {
+            _owner.HandBack(_snapshot, _snapshot.Version);
+        }
+        else if (inputs.LastVersion == _snapshot.Version + bumps)
+        {
+            _owner.HandBack(_snapshot, inputs.LastVersion);
+        }
+    }
+
+    /// <summary>Rolled back: a batch that changed nothing in memory still holds the database as it was.</summary>
+    internal void Abandoned()
+    {
+        if (_owner is not null && !Changed)
+        {
+            _owner.HandBack(_snapshot, _snapshot.Version);
+        }
     }
 }

@@ -75,8 +75,25 @@ public sealed class RepRow
     public DateTimeOffset? AwayUntil { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset? LastAssignedAt { get; set; }
+
+    /// <summary>
+    /// Leads the rep holds in an open status, moved by every save that changes a lead's owner or status
+    /// (see <see cref="RoutingInputs"/>), so routing reads a column instead of counting open leads.
+    /// </summary>
+    public int OpenLeads { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One row: a number every change to what routing reads (reps, teams, pools, calendars, flows, strategy
+/// state, counters, open leads) moves on, in the same transaction, so each instance knows whether its
+/// routing snapshot is still the database's.
+/// </summary>
+public sealed class RoutingVersionRow
+{
+    public int Id { get; set; }
+    public long Version { get; set; }
 }
 
 /// <summary>A website form that may post leads to <c>/forms/{Key}</c>.</summary>

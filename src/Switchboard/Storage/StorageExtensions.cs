@@ -29,14 +29,31 @@ public static class StorageExtensions
     /// <summary>
     /// One lead given to a rep outside a routing batch (a claim, an accepted offer, a reassignment, a pool
     /// escalation): their counters in their own hour/day/week/month, and their last-assigned time, which
-    /// the longest-idle orderings read. <paramref name="timeZone"/> when the caller already has it.
+    /// the longest-idle orderings read. <paramref name="timeZone"/> when the caller already has it. Runs in
+    /// the caller's transaction.
     /// </summary>
     public static async Task CountAssignmentAsync(this SwitchboardDb db, string repId, DateTimeOffset now, CancellationToken ct, string? timeZone = null)
     {
         timeZone ??= await db.Reps.AsNoTracking().Where(r => r.Id == repId).Select(r => r.TimeZone).FirstAsync(ct);
         await db.AddToCountersAsync(repId, CapPeriods.For(timeZone, now).All, 1, ct);
         await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
+        await db.RoutingChangedAsync(ct);
     }
+
+    /// <summary>
+    /// A write routing reads that the change tracker cannot see (an ExecuteUpdate of reps or counters, a
+    /// calendar deleted): moves the routing version on, in the caller's transaction, so every routing
+    /// snapshot reloads.
+    /// </summary>
+    public static async Task RoutingChangedAsync(this SwitchboardDb db, CancellationToken ct)
+    {
+        db.RoutingInputs.MarkOther();
+        await db.RoutingInputs.BumpAsync(db, ct);
+    }
+
+    /// <summary>A lead given to a rep by a conditional UPDATE (a claim, a pool escalation): one more open lead for them.</summary>
+    public static Task GainedOpenLeadAsync(this SwitchboardDb db, string repId, CancellationToken ct) =>
+        db.RoutingInputs.MoveOpenAsync(db, new Dictionary<string, int> { [repId] = 1 }, ct);
 
     public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, SwitchboardOptions options)
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Switchboard.Notify;
+using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
@@ -36,6 +37,13 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<DeliveryRow> Deliveries => Set<DeliveryRow>();
     public DbSet<DeliveryAttemptRow> DeliveryAttempts => Set<DeliveryAttemptRow>();
     public DbSet<AccountDomainRow> AccountDomains => Set<AccountDomainRow>();
+    public DbSet<RoutingVersionRow> RoutingVersion => Set<RoutingVersionRow>();
+
+    /// <summary>What the current transaction changed of routing's inputs; a routing transaction starts it afresh.</summary>
+    public RoutingInputs RoutingInputs { get; internal set; } = new();
+
+    /// <summary>The routing transaction this context is in, if any: routing batches enlist in it to write and publish at commit.</summary>
+    public RoutingTransaction? RoutingTransaction { get; internal set; }
 
     /// <summary>
     /// Starts the transaction that every routing write runs in, holding the routing lock: SQLite's
@@ -59,28 +67,32 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         // The outbox and the bulk insert look only at added rows, whose state is known without detecting
-        // changes; detecting runs once, in the save, over what is left once those are written.
+        // changes; detecting runs once, over what is left once those are written.
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         IDbContextTransaction? own = null;
         try
         {
-            int written;
             ChangeTracker.AutoDetectChangesEnabled = false;
-            try
+            var moved = RoutingInputs.CountAdded(ChangeTracker);
+            LeadNotifications.AddToOutbox(this);
+
+            // The bulk rows and the rest of the save commit together, as one save always did.
+            if (Database.CurrentTransaction is null && BulkInsert.HasRows(this))
             {
-                LeadNotifications.AddToOutbox(this);
-
-                // The bulk rows and the rest of the save commit together, as one save always did.
-                if (Database.CurrentTransaction is null && BulkInsert.HasRows(this))
-                {
-                    own = await Database.BeginTransactionAsync(cancellationToken);
-                }
-
-                written = await BulkInsert.AddedRowsAsync(this, cancellationToken);
+                own = await Database.BeginTransactionAsync(cancellationToken);
             }
-            finally
+
+            var written = await BulkInsert.AddedRowsAsync(this, cancellationToken);
+            if (detect)
             {
-                ChangeTracker.AutoDetectChangesEnabled = detect;
+                ChangeTracker.DetectChanges();
+            }
+
+            var other = RoutingInputs.Collect(ChangeTracker, moved);
+            if (other || moved.Values.Any(n => n != 0))
+            {
+                own ??= Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+                await RoutingInputs.WriteAsync(this, moved, other, cancellationToken);
             }
 
             written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -93,6 +105,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         }
         finally
         {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
             if (own is not null)
             {
                 await own.DisposeAsync();
@@ -233,6 +246,13 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasKey(f => f.Version);
             e.Property(f => f.Version).ValueGeneratedNever();
         });
+        modelBuilder.Entity<RoutingVersionRow>(e =>
+        {
+            e.ToTable("routing_version");
+            e.HasKey(v => v.Id);
+            e.Property(v => v.Id).ValueGeneratedNever();
+            e.HasData(new RoutingVersionRow { Id = 1, Version = 0 });
+        });
         modelBuilder.Entity<HolidayCalendarRow>(e =>
         {
             e.ToTable("holiday_calendars");
@@ -262,7 +282,7 @@ public sealed class SqliteSwitchboardDb(DbContextOptions<SqliteSwitchboardDb> op
         await gate.WaitAsync(ct);
         try
         {
-            return new RoutingTransaction(await Database.BeginTransactionAsync(ct), gate);
+            return new RoutingTransaction(this, await Database.BeginTransactionAsync(ct), gate);
         }
         catch
         {
@@ -290,7 +310,7 @@ public sealed class PostgresSwitchboardDb(DbContextOptions<PostgresSwitchboardDb
     {
         var tx = await Database.BeginTransactionAsync(ct);
         await Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({RoutingLockId})", ct);
-        return new RoutingTransaction(tx, null);
+        return new RoutingTransaction(this, tx, null);
     }
 
     /// <summary>Rep locks use the two-key advisory lock space under their own class id, apart from the routing lock.</summary>
@@ -298,24 +318,61 @@ public sealed class PostgresSwitchboardDb(DbContextOptions<PostgresSwitchboardDb
     {
         var tx = await Database.BeginTransactionAsync(ct);
         await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(1400332900, hashtext({repId}))", ct);
-        return new RoutingTransaction(tx, null);
+        return new RoutingTransaction(this, tx, null);
     }
 }
 
-/// <summary>The routing transaction; disposing it without a commit rolls back and frees the routing lock.</summary>
-public sealed class RoutingTransaction(IDbContextTransaction inner, SemaphoreSlim? gate) : IAsyncDisposable
+/// <summary>
+/// The routing transaction. The routing batch begun in it writes its counters and strategy state when it
+/// commits and hands its snapshot back after the commit, so no caller can forget either; disposing it
+/// without a commit rolls back, keeps the snapshot only if the batch changed nothing, and frees the
+/// routing lock.
+/// </summary>
+public sealed class RoutingTransaction : IAsyncDisposable
 {
-    public Task CommitAsync(CancellationToken ct) => inner.CommitAsync(ct);
+    private readonly SwitchboardDb _db;
+    private readonly IDbContextTransaction _inner;
+    private readonly SemaphoreSlim? _gate;
+    private RoutingBatch? _batch;
+
+    public RoutingTransaction(SwitchboardDb db, IDbContextTransaction inner, SemaphoreSlim? gate)
+    {
+        _db = db;
+        _inner = inner;
+        _gate = gate;
+        db.RoutingInputs = new RoutingInputs();
+        db.RoutingTransaction = this;
+    }
+
+    /// <summary>The routing batch of this transaction, once a lead was routed in it.</summary>
+    public RoutingBatch? Batch => _batch;
+
+    internal void Enlist(RoutingBatch batch) => _batch = batch;
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        if (_batch is not null)
+        {
+            await _batch.WriteAsync(_db, ct);
+        }
+
+        await _inner.CommitAsync(ct);
+        _batch?.Committed(_db.RoutingInputs);
+        _batch = null;
+    }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await inner.DisposeAsync();
+            _batch?.Abandoned();
+            _batch = null;
+            _db.RoutingTransaction = null;
+            await _inner.DisposeAsync();
         }
         finally
         {
-            gate?.Release();
+            _gate?.Release();
         }
     }
 }

@@ -155,6 +155,7 @@ public sealed class LeadClock(
         var breaches = 1 + await db.LeadEvents.CountAsync(e => e.RepId == repId && e.Type == "sla_breached" && e.At >= since, ct);
         if (breaches >= limit && await db.Reps.Where(r => r.Id == repId && r.Status != "away").ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, "away"), ct) == 1)
         {
+            await db.RoutingChangedAsync(ct);
             log.LogWarning("Rep {RepId} set away after {Breaches} SLA breaches since {Since}", repId, breaches, since);
         }
     }
@@ -275,6 +276,7 @@ public sealed class LeadClock(
                 note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}{TimelineNotes.EscalatedToRep}{targetId}";
                 if (changed == 1)
                 {
+                    await db.GainedOpenLeadAsync(targetId, ct);
                     await db.CountAssignmentAsync(targetId, now, ct);
                 }
 

@@ -826,6 +826,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("OpenLeads")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Seniority")
                         .HasColumnType("text");
 
@@ -862,6 +865,26 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("reps", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.RoutingVersionRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("routing_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
                 });
 
             modelBuilder.Entity("Switchboard.Storage.StrategyStateRow", b =>

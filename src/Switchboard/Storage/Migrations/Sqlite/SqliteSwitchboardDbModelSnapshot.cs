@@ -810,6 +810,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("OpenLeads")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Seniority")
                         .HasColumnType("TEXT");
 
@@ -846,6 +849,26 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("reps", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.RoutingVersionRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("routing_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
                 });
 
             modelBuilder.Entity("Switchboard.Storage.StrategyStateRow", b =>

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Routing.Conditions;
+using Switchboard.Routing.Flows;
+using Switchboard.Routing.Model;
+using Switchboard.Routing.Strategies;
+using Switchboard.Storage;
+
+namespace Switchboard.Routing;
+
+/// <summary>
+/// Everything routing reads besides the lead — the active flow, reps with their calendars and load,
+/// teams' caps and SLAs, pools' conditions, strategy state and counters — held by the process between
+/// routing transactions. A routing transaction takes the snapshot only when the routing version it
+/// reads under the routing lock is the one the snapshot was handed back at; any change by anyone (this
+/// process, another instance, a person editing a rep) moves the version on, and the next transaction
+/// reads everything afresh. So it is never stale, and a quiet database is read once.
+/// </summary>
+public sealed class RoutingSnapshots(FlowStore flows)
+{
+    private RoutingSnapshot? _idle;
+
+    /// <summary>Reloads since start (a figure for tests and benchmarks).</summary>
+    public int Loads => _loads;
+    private int _loads;
+
+    /// <summary>
+    /// The snapshot for the current routing transaction: the one handed back last if the version still
+    /// matches, else read from the database. Only one transaction holds it at a time; it comes back with
+    /// <see cref="HandBack"/> after a commit.
+    /// </summary>
+    internal async Task<RoutingSnapshot> TakeAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct)
+    {
+        var version = await RoutingInputs.ReadVersionAsync(db, ct);
+        var idle = Interlocked.Exchange(ref _idle, null);
+        if (idle is not null && idle.Version == version && now >= idle.LoadedAt)
+        {
+            return idle;
+        }
+
+        Interlocked.Increment(ref _loads);
+        return await LoadAsync(db, await flows.GetAsync(db, null, ct) ?? FlowStore.Default, version, now, ct);
+    }
+
+    /// <summary>A snapshot that is exactly the database at <paramref name="version"/> again, for the next transaction.</summary>
+    internal void HandBack(RoutingSnapshot snapshot, long version)
+    {
+        snapshot.Version = version;
+        Volatile.Write(ref _idle, snapshot);
+    }
+
+    /// <summary>Reads everything afresh (also for dry-runs of any flow, which never hand it back).</summary>
+    internal static async Task<RoutingSnapshot> LoadAsync(SwitchboardDb db, CompiledFlow flow, long version, DateTimeOffset now, CancellationToken ct)
+    {
+        var teamRows = await db.Teams.AsNoTracking().ToListAsync(ct);
+        var repRows = await db.Reps.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct);
+        var holidays = await Holidays.LoadAsync(db, teamRows, ct);
+        var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => LeadRouting.ToState(s), StringComparer.Ordinal, ct);
+
+        var zones = repRows.Select(r => r.TimeZone).Distinct().ToDictionary(z => z, z => CapPeriods.For(z, now), StringComparer.Ordinal);
+        var keys = zones.Values.SelectMany(p => p.All).Distinct().ToArray();
+        var counters = await db.RepCounters.AsNoTracking()
+            .Where(c => keys.Contains(c.Period))
+            .ToDictionaryAsync(c => (c.RepId, c.Period), c => c.Count, ct);
+
+        var pools = await db.Pools.AsNoTracking().Where(p => p.Condition != null).Select(p => new { p.Id, p.Condition }).ToListAsync(ct);
+        var poolConditions = pools
+            .Select(p => (p.Id, Condition.Compile(p.Condition!).Condition))
+            .Where(p => p.Condition is not null)
+            .ToDictionary(p => p.Id, p => p.Condition!, StringComparer.Ordinal);
+        var teamSlas = teamRows
+            .Where(t => t.SlaJson is not null)
+            .Select(t => (t.Id, SlaPolicy.Compile(JsonSerializer.Deserialize<SlaDocument>(t.SlaJson!, Json.Options)!).Policy))
+            .Where(t => t.Policy is not null)
+            .ToDictionary(t => t.Id, t => t.Policy!, StringComparer.Ordinal);
+        var teamCaps = teamRows
+            .Where(t => t.CapPerHour is not null || t.CapPerDay is not null || t.CapPerWeek is not null || t.CapPerMonth is not null)
+            .ToDictionary(t => t.Id, t => new RepCaps(t.CapPerHour, t.CapPerDay, t.CapPerWeek, t.CapPerMonth), StringComparer.Ordinal);
+
+        var snapshot = new RoutingSnapshot
+        {
+            Version = version,
+            LoadedAt = now,
+            Flow = flow,
+            Reps = [.. repRows.Select(r => new RepState(r.ToEngineRep(holidays.For(r)), new RepLoad(r.OpenLeads, LastAssignedAt: r.LastAssignedAt)))],
+            Counters = counters,
+            States = states,
+            TeamCaps = teamCaps,
+            PoolConditions = poolConditions,
+            TeamSlas = teamSlas,
+        };
+        snapshot.CountFor(now);
+        return snapshot;
+    }
+}
+
+/// <summary>What <see cref="RoutingSnapshots"/> holds; a routing batch changes it as it assigns.</summary>
+internal sealed class RoutingSnapshot
+{
+    public required long Version { get; set; }
+    public required DateTimeOffset LoadedAt { get; init; }
+    public required CompiledFlow Flow { get; init; }
+
+    /// <summary>Reps with their load in the hour/day/week/month of <see cref="Periods"/>, ordered by id.</summary>
+    public required List<RepState> Reps { get; init; }
+
+    /// <summary>Assignments per rep and period (<see cref="CapPeriods"/> keys), for the periods read and those counted since.</summary>
+    public required Dictionary<(string RepId, string Period), int> Counters { get; init; }
+    public required Dictionary<string, StrategyState> States { get; init; }
+    public required Dictionary<string, RepCaps> TeamCaps { get; init; }
+    public required Dictionary<string, Condition> PoolConditions { get; init; }
+    public required Dictionary<string, SlaPolicy> TeamSlas { get; init; }
+
+    /// <summary>Teams with caps and their members' summed load.</summary>
+    public Dictionary<string, TeamState> Teams { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The periods each time zone's loads are counted in.</summary>
+    public Dictionary<string, CapPeriods> Periods { get; private set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, int> Index { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Makes reps' and teams' loads those of <paramref name="now"/>'s hour, day, week and month — a no-op
+    /// while every zone is still in the periods counted last.
+    /// </summary>
+    public void CountFor(DateTimeOffset now)
+    {
+        var zones = Reps.Select(r => r.Rep.TimeZone).Distinct().ToDictionary(z => z, z => CapPeriods.For(z, now), StringComparer.Ordinal);
+        if (Index.Count == Reps.Count && zones.All(z => Periods.TryGetValue(z.Key, out var p) && p == z.Value))
+        {
+            return;
+        }
+
+        Periods = zones;
+        int Count(string rep, string period) => Counters.TryGetValue((rep, period), out var n) ? n : 0;
+        for (var i = 0; i < Reps.Count; i++)
+        {
+            var r = Reps[i];
+            var p = zones[r.Rep.TimeZone];
+            Reps[i] = r with { Load = r.Load with { AssignedThisHour = Count(r.Id, p.Hour), AssignedToday = Count(r.Id, p.Day), AssignedThisWeek = Count(r.Id, p.Week), AssignedThisMonth = Count(r.Id, p.Month) } };
+            Index[r.Id] = i;
+        }
+
+        Teams = TeamCaps.ToDictionary(
+            t => t.Key,
+            t =>
+            {
+                var members = Reps.Where(r => r.Rep.TeamIds.Contains(t.Key)).Select(r => r.Load).ToList();
+                return new TeamState(t.Key, t.Value, new RepLoad(
+                    0, members.Sum(m => m.AssignedThisHour), members.Sum(m => m.AssignedToday), members.Sum(m => m.AssignedThisWeek), members.Sum(m => m.AssignedThisMonth)));
+            },
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>One more lead for the rep: their load, their teams' load, their counters.</summary>
+    public RepState CountAssignment(string repId, DateTimeOffset now)
+    {
+        var i = Index[repId];
+        var rep = Reps[i];
+        Reps[i] = rep with { Load = rep.Load.AfterAssignment(now) };
+        foreach (var teamId in rep.Rep.TeamIds)
+        {
+            if (Teams.TryGetValue(teamId, out var team))
+            {
+                Teams[teamId] = team with { Load = team.Load.AfterAssignment(now) };
+            }
+        }
+
+        foreach (var period in CapPeriods.For(rep.Rep.TimeZone, now).All)
+        {
+            Counters[(repId, period)] = Counters.GetValueOrDefault((repId, period)) + 1;
+        }
+
+        return rep;
+    }
+}
