@@ -99,7 +99,7 @@ public static class KeysApi
         return TypedResults.Ok(rows.Select(k => new KeyView(k.Id, k.Role, k.Name, k.RepId, k.TeamIds, k.CreatedAt, k.RevokedAt)).ToList());
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, SwitchboardDb db, TimeProvider time, ApiKeyCache cache, CancellationToken ct)
     {
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (row is null)
@@ -109,6 +109,7 @@ public static class KeysApi
 
         row.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        cache.Forget();
         return TypedResults.NoContent();
     }
 }

@@ -73,9 +73,41 @@ public static class ApiKeySecrets
     }
 }
 
+/// <summary>
+/// Keys found by hash, remembered for <see cref="Lifetime"/> so that a busy integration's requests do not
+/// each read the key table. A key revoked on this instance stops working at once (<see cref="Forget"/>);
+/// on another instance within the lifetime. Unknown keys are never remembered: each is looked up.
+/// </summary>
+public sealed class ApiKeyCache
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
+    private const int MaxKeys = 10_000;
+
+    private sealed record Entry(ApiKeyRow Key, long Until);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _keys = new(StringComparer.Ordinal);
+
+    // Real elapsed time, not the service's TimeProvider: this is a cache's freshness, not a business rule.
+    public ApiKeyRow? Find(string hash) =>
+        _keys.TryGetValue(hash, out var e) && e.Until > Environment.TickCount64 ? e.Key : null;
+
+    public void Remember(string hash, ApiKeyRow key)
+    {
+        if (_keys.Count >= MaxKeys)
+        {
+            _keys.Clear();
+        }
+
+        _keys[hash] = new Entry(key, Environment.TickCount64 + (long)Lifetime.TotalMilliseconds);
+    }
+
+    /// <summary>After a key is revoked or replaced: every key is read again.</summary>
+    public void Forget() => _keys.Clear();
+}
+
 /// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against stored key hashes.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SwitchboardDb db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IServiceProvider services, ApiKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -89,10 +121,17 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeySecrets.Hash(header["Bearer ".Length..].Trim());
-        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, Context.RequestAborted);
+        var key = cache.Find(hash);
         if (key is null)
         {
-            return AuthenticateResult.Fail("unknown or revoked key");
+            var db = services.GetRequiredService<SwitchboardDb>();
+            key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, Context.RequestAborted);
+            if (key is null)
+            {
+                return AuthenticateResult.Fail("unknown or revoked key");
+            }
+
+            cache.Remember(hash, key);
         }
 
         var claims = new List<Claim>
@@ -125,6 +164,7 @@ public static class Policies
 
     public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services)
     {
+        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -47,13 +49,10 @@ public static class BulkInsert
         // type (e.g. text[], timestamptz).
         foreach (var group in added)
         {
-            var type = group.First().Metadata;
-            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-            var columns = type.GetProperties()
-                .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))
-                .ToList();
+            var shape = Shape.Of(group.First().Metadata);
+            var columns = shape.Columns;
             var rows = group.ToList();
-            var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToArray();
+            var mappings = shape.Mappings;
 
             // SQLite: one row per statement, prepared once and run for every row (Microsoft.Data.Sqlite
             // binds by name, which grows with the square of a statement's parameters). PostgreSQL:
@@ -75,7 +74,7 @@ public static class BulkInsert
 
                         command = connection.CreateCommand();
                         command.Transaction = transaction;
-                        command.CommandText = InsertText(sql, table, columns, chunk.Count);
+                        command.CommandText = chunk.Count == 1 ? shape.OneRow(sql) : InsertText(sql, shape.Table, columns, chunk.Count);
                         commandRows = chunk.Count;
                     }
 
@@ -84,7 +83,7 @@ public static class BulkInsert
                     {
                         for (var c = 0; c < columns.Count; c++)
                         {
-                            command.Parameters.Add(mappings[c].CreateParameter(command, $"@p{(r * columns.Count) + c}", chunk[r].CurrentValues[columns[c]], columns[c].IsNullable));
+                            command.Parameters.Add(mappings[c].CreateParameter(command, Name((r * columns.Count) + c), shape.Value(chunk[r], c), columns[c].IsNullable));
                         }
                     }
 
@@ -107,6 +106,39 @@ public static class BulkInsert
 
         return written;
     }
+
+    /// <summary>A bulk type's columns as the model maps them, read once per model.</summary>
+    private sealed class Shape
+    {
+        private static readonly ConcurrentDictionary<IEntityType, Shape> Shapes = new();
+
+        private readonly IClrPropertyGetter?[] _getters;
+        private string? _oneRow;
+
+        private Shape(IEntityType type)
+        {
+            Table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+            Columns = [.. type.GetProperties().Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))];
+            Mappings = [.. Columns.Select(c => c.GetRelationalTypeMapping())];
+            _getters = [.. Columns.Select(c => c.IsShadowProperty() ? null : c.GetGetter())];
+        }
+
+        public StoreObjectIdentifier Table { get; }
+        public List<IProperty> Columns { get; }
+        public RelationalTypeMapping[] Mappings { get; }
+
+        public static Shape Of(IEntityType type) => Shapes.GetOrAdd(type, static t => new Shape(t));
+
+        /// <summary>The column's value, read straight from the entity (no property-values snapshot per read).</summary>
+        public object? Value(EntityEntry row, int column) =>
+            _getters[column] is { } get ? get.GetClrValueUsingContainingEntity(row.Entity) : row.CurrentValues[Columns[column]];
+
+        public string OneRow(ISqlGenerationHelper sql) => _oneRow ??= InsertText(sql, Table, Columns, 1);
+    }
+
+    private static readonly string[] Names = [.. Enumerable.Range(0, MaxParameters + 64).Select(i => $"@p{i}")];
+
+    private static string Name(int i) => i < Names.Length ? Names[i] : $"@p{i}";
 
     private static string InsertText(ISqlGenerationHelper sql, StoreObjectIdentifier table, List<IProperty> columns, int rows)
     {
