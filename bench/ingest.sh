@@ -6,6 +6,8 @@
 # baseline service itself with the same SECONDS and CONNECTIONS (default 10 s, 64), in the same run.
 # Prints both lines and the ratio. The baseline lives beside the repository
 # (../shared/baselines/ingest, or BASELINE_DIR); without it only Switchboard is measured.
+# WARMUP=S first loads Switchboard for S seconds, unmeasured (JIT tiering takes a while on this path;
+# run-baseline.sh always measures its server cold, so the warm ratio flatters Switchboard a little).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -44,6 +46,7 @@ for i in $(seq 1 "$reps"); do post /api/reps "{\"id\":\"r$i\",\"name\":\"Rep $i\
 curl -fsS -o /dev/null -XPUT "$url/api/routing/flow" -H "$H" -H 'content-type: application/yaml' \
   --data-binary $'rules:\n  - name: all\n    assign: { to: { team: bench }, strategy: round-robin }\nfallback: { pool: unassigned }\n'
 
+if [ "${WARMUP:-0}" -gt 0 ]; then WRK_BEARER="$key" "$baseline/measure.sh" "$url" "$WARMUP" "$conns" >/dev/null; fi
 line="$(WRK_BEARER="$key" "$baseline/measure.sh" "$url" "$seconds" "$conns")"; [ -n "${KEEP_LOG:-}" ] && cp "$work/server.log" "$KEEP_LOG"
 echo "switchboard $line"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""

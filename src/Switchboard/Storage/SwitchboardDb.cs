@@ -143,23 +143,26 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.ToTable("leads");
             e.HasKey(l => l.Id);
             e.Property(l => l.Status).HasMaxLength(16);
-            e.HasIndex(l => new { l.OwnerRepId, l.Status });
+            // Partial indexes: most leads lack most of these (no phone, no campaign, no deadline yet), and a
+            // row whose key is NULL then costs no index write. Every query on them compares the column
+            // (=, IN, <=), which both databases read as "IS NOT NULL", so they still use the index.
+            e.HasIndex(l => new { l.OwnerRepId, l.Status }).HasFilter("\"OwnerRepId\" IS NOT NULL");
             e.HasIndex(l => new { l.Status, l.CreatedAt });
-            e.HasIndex(l => l.CreatedByKeyId);
-            e.HasIndex(l => l.Email);
-            e.HasIndex(l => l.CompanyDomain);
-            e.HasIndex(l => l.CompanyKey);
-            e.HasIndex(l => l.Phone);
-            e.HasIndex(l => l.Campaign);
-            e.HasIndex(l => l.ExternalId);
-            e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt });
-            e.HasIndex(l => l.AccountId);
-            e.HasIndex(l => new { l.PoolId, l.Status, l.PooledAt });
-            e.HasIndex(l => new { l.Status, l.OfferExpiresAt });
-            e.HasIndex(l => l.AcceptDueAt);
-            e.HasIndex(l => l.TouchDueAt);
-            e.HasIndex(l => l.RemindAt);
-            e.HasIndex(l => l.StaleCheckAt);
+            e.HasIndex(l => l.CreatedByKeyId).HasFilter("\"CreatedByKeyId\" IS NOT NULL");
+            e.HasIndex(l => l.Email).HasFilter("\"Email\" IS NOT NULL");
+            e.HasIndex(l => l.CompanyDomain).HasFilter("\"CompanyDomain\" IS NOT NULL");
+            e.HasIndex(l => l.CompanyKey).HasFilter("\"CompanyKey\" IS NOT NULL");
+            e.HasIndex(l => l.Phone).HasFilter("\"Phone\" IS NOT NULL");
+            e.HasIndex(l => l.Campaign).HasFilter("\"Campaign\" IS NOT NULL");
+            e.HasIndex(l => l.ExternalId).HasFilter("\"ExternalId\" IS NOT NULL");
+            e.HasIndex(l => new { l.OwnerRepId, l.AssignedAt }).HasFilter("\"OwnerRepId\" IS NOT NULL");
+            e.HasIndex(l => l.AccountId).HasFilter("\"AccountId\" IS NOT NULL");
+            e.HasIndex(l => new { l.PoolId, l.Status, l.PooledAt }).HasFilter("\"PoolId\" IS NOT NULL");
+            e.HasIndex(l => new { l.Status, l.OfferExpiresAt }).HasFilter("\"OfferExpiresAt\" IS NOT NULL");
+            e.HasIndex(l => l.AcceptDueAt).HasFilter("\"AcceptDueAt\" IS NOT NULL");
+            e.HasIndex(l => l.TouchDueAt).HasFilter("\"TouchDueAt\" IS NOT NULL");
+            e.HasIndex(l => l.RemindAt).HasFilter("\"RemindAt\" IS NOT NULL");
+            e.HasIndex(l => l.StaleCheckAt).HasFilter("\"StaleCheckAt\" IS NOT NULL");
         });
         modelBuilder.Entity<PoolRow>(e =>
         {

@@ -582,39 +582,55 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AcceptDueAt");
+                    b.HasIndex("AcceptDueAt")
+                        .HasFilter("\"AcceptDueAt\" IS NOT NULL");
 
-                    b.HasIndex("AccountId");
+                    b.HasIndex("AccountId")
+                        .HasFilter("\"AccountId\" IS NOT NULL");
 
-                    b.HasIndex("Campaign");
+                    b.HasIndex("Campaign")
+                        .HasFilter("\"Campaign\" IS NOT NULL");
 
-                    b.HasIndex("CompanyDomain");
+                    b.HasIndex("CompanyDomain")
+                        .HasFilter("\"CompanyDomain\" IS NOT NULL");
 
-                    b.HasIndex("CompanyKey");
+                    b.HasIndex("CompanyKey")
+                        .HasFilter("\"CompanyKey\" IS NOT NULL");
 
-                    b.HasIndex("CreatedByKeyId");
+                    b.HasIndex("CreatedByKeyId")
+                        .HasFilter("\"CreatedByKeyId\" IS NOT NULL");
 
-                    b.HasIndex("Email");
+                    b.HasIndex("Email")
+                        .HasFilter("\"Email\" IS NOT NULL");
 
-                    b.HasIndex("ExternalId");
+                    b.HasIndex("ExternalId")
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
-                    b.HasIndex("Phone");
+                    b.HasIndex("Phone")
+                        .HasFilter("\"Phone\" IS NOT NULL");
 
-                    b.HasIndex("RemindAt");
+                    b.HasIndex("RemindAt")
+                        .HasFilter("\"RemindAt\" IS NOT NULL");
 
-                    b.HasIndex("StaleCheckAt");
+                    b.HasIndex("StaleCheckAt")
+                        .HasFilter("\"StaleCheckAt\" IS NOT NULL");
 
-                    b.HasIndex("TouchDueAt");
+                    b.HasIndex("TouchDueAt")
+                        .HasFilter("\"TouchDueAt\" IS NOT NULL");
 
-                    b.HasIndex("OwnerRepId", "AssignedAt");
+                    b.HasIndex("OwnerRepId", "AssignedAt")
+                        .HasFilter("\"OwnerRepId\" IS NOT NULL");
 
-                    b.HasIndex("OwnerRepId", "Status");
+                    b.HasIndex("OwnerRepId", "Status")
+                        .HasFilter("\"OwnerRepId\" IS NOT NULL");
 
                     b.HasIndex("Status", "CreatedAt");
 
-                    b.HasIndex("Status", "OfferExpiresAt");
+                    b.HasIndex("Status", "OfferExpiresAt")
+                        .HasFilter("\"OfferExpiresAt\" IS NOT NULL");
 
-                    b.HasIndex("PoolId", "Status", "PooledAt");
+                    b.HasIndex("PoolId", "Status", "PooledAt")
+                        .HasFilter("\"PoolId\" IS NOT NULL");
 
                     b.ToTable("leads", (string)null);
                 });
