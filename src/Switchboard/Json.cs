@@ -22,4 +22,15 @@ public static class Json
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         return o;
     }
+
+    /// <summary><c>$.company.employees</c> → <c>company.employees</c>; the whole body → <c>body</c>.</summary>
+    public static string FieldName(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
 }

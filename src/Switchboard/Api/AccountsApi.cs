@@ -7,6 +7,7 @@ using Switchboard.Auth;
 using Switchboard.Capture;
 using Switchboard.Intake;
 using Switchboard.Storage;
+using Switchboard.Views;
 
 namespace Switchboard.Api;
 

@@ -21,7 +21,7 @@ public static class ImportsApi
         {
             if (LeadFields.TargetError(target) is { } error)
             {
-                return FieldErrors.One($"map.{column}", error);
+                return Problems.Field($"map.{column}", error);
             }
         }
 

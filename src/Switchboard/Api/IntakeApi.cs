@@ -25,7 +25,7 @@ public static class IntakeApi
         HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var (text, format, document) = await FlowDocuments.ReadAsync<IntakeRulesDocument>(request, errors, ct);
+        var (text, format, document) = await JsonBody.ReadDocumentAsync<IntakeRulesDocument>(request, errors, ct);
         if (document is not null)
         {
             errors.AddAll(IntakeRules.Compile(document, 0).Errors);

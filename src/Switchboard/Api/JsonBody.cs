@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Routing;
 
 namespace Switchboard.Api;
 
@@ -17,12 +18,31 @@ public static class JsonBody
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Json.Options, request.HttpContext.RequestAborted);
-            return value is null ? (null, FieldErrors.One("body", "a JSON object is required")) : (value, null);
+            return value is null ? (null, Problems.Field("body", "a JSON object is required")) : (value, null);
         }
         catch (JsonException e)
         {
-            return (null, FieldErrors.One(FieldName(e.Path), Describe(e)));
+            return (null, Problems.Field(Json.FieldName(e.Path), Describe(e)));
         }
+    }
+
+    /// <summary>
+    /// A YAML or JSON document from a request body (flows, intake rules): the text as sent, its format,
+    /// and the parsed document, or null with the parse error added to <paramref name="errors"/>.
+    /// </summary>
+    public static async Task<(string Text, string Format, T? Document)> ReadDocumentAsync<T>(HttpRequest request, FieldErrors errors, CancellationToken ct)
+        where T : class
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(ct);
+        var format = FlowDocuments.FormatOf(request.ContentType, text);
+        var (document, error) = FlowDocuments.Parse<T>(text, format);
+        if (error is not null)
+        {
+            errors.Add(error.Field, error.Message);
+        }
+
+        return (text, format, document);
     }
 
     /// <summary>
@@ -33,7 +53,7 @@ public static class JsonBody
     {
         if (patch.ContainsKey("id") && patch["id"]?.GetValue<string>() != id)
         {
-            return (default, FieldErrors.One("id", $"{what}'s id cannot change"));
+            return (default, Problems.Field("id", $"{what}'s id cannot change"));
         }
 
         var merged = JsonSerializer.SerializeToNode(current, Json.Options)!.AsObject();
@@ -56,20 +76,9 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            problem = FieldErrors.One(FieldName(e.Path), Describe(e));
+            problem = Problems.Field(Json.FieldName(e.Path), Describe(e));
             return default;
         }
-    }
-
-    /// <summary><c>$.company.employees</c> → <c>company.employees</c>; the whole body → <c>body</c>.</summary>
-    public static string FieldName(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return "body";
-        }
-
-        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
     private static string Describe(JsonException e)

@@ -4,6 +4,7 @@ using Switchboard.Auth;
 using Switchboard.Routing;
 using Switchboard.Storage;
 using Switchboard.Work;
+using Switchboard.Views;
 
 namespace Switchboard.Api;
 
@@ -110,7 +111,7 @@ public static class LeadActionsApi
 
         if (string.IsNullOrWhiteSpace(input?.Reason))
         {
-            return FieldErrors.One("reason", "required: say why, for the timeline and the manager");
+            return Problems.Field("reason", "required: say why, for the timeline and the manager");
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
@@ -172,7 +173,7 @@ public static class LeadActionsApi
 
         if (input?.Type is not ("call" or "email" or "meeting" or "note"))
         {
-            return FieldErrors.One("type", "one of call, email, meeting, note");
+            return Problems.Field("type", "one of call, email, meeting, note");
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
@@ -293,7 +294,7 @@ public static class LeadActionsApi
 
         if (input?.Score is not (>= 0 and <= 10))
         {
-            return FieldErrors.One("score", "required: a whole number from 0 to 10");
+            return Problems.Field("score", "required: a whole number from 0 to 10");
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
@@ -331,7 +332,7 @@ public static class LeadActionsApi
 
         if (input?.RepId is { } target && !await db.Reps.AnyAsync(r => r.Id == target, ct))
         {
-            return FieldErrors.One("repId", $"rep '{target}' does not exist");
+            return Problems.Field("repId", $"rep '{target}' does not exist");
         }
 
         var now = time.GetUtcNow();

@@ -7,6 +7,7 @@ using Switchboard.Auth;
 using Switchboard.Capture;
 using Switchboard.Routing;
 using Switchboard.Storage;
+using Switchboard.Views;
 
 namespace Switchboard.Api;
 
@@ -45,7 +46,7 @@ public static class LeadsApi
         var body = await ReadBodyAsync(request, ct);
         if (body is null)
         {
-            return FieldErrors.One("body", $"larger than {MaxBodyBytes / 1024} KiB");
+            return Problems.Field("body", $"larger than {MaxBodyBytes / 1024} KiB");
         }
 
         var input = JsonBody.Deserialize<LeadInput>(body, out var problem);
@@ -56,7 +57,7 @@ public static class LeadsApi
 
         if (input is null)
         {
-            return FieldErrors.One("body", "a JSON object is required");
+            return Problems.Field("body", "a JSON object is required");
         }
 
         var errors = new FieldErrors();

@@ -9,6 +9,7 @@ using Switchboard.Routing;
 using Switchboard.Routing.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
+using Switchboard.Views;
 
 namespace Switchboard.Api;
 
@@ -334,7 +335,7 @@ public static class PoolsApi
 
         if (page is < 1 || pageSize is < 1 or > LeadsApi.MaxPageSize)
         {
-            return FieldErrors.One(page is < 1 ? "page" : "pageSize", page is < 1 ? "starts at 1" : $"between 1 and {LeadsApi.MaxPageSize}");
+            return Problems.Field(page is < 1 ? "page" : "pageSize", page is < 1 ? "starts at 1" : $"between 1 and {LeadsApi.MaxPageSize}");
         }
 
         var (p, size) = (page ?? 1, pageSize ?? 50);

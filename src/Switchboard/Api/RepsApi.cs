@@ -312,18 +312,18 @@ public static class RepsApi
         }
         catch (JsonException e)
         {
-            return FieldErrors.One("body", $"malformed JSON: {e.Message}");
+            return Problems.Field("body", $"malformed JSON: {e.Message}");
         }
 
         if (patch is null)
         {
-            return FieldErrors.One("body", "a JSON object is required");
+            return Problems.Field("body", "a JSON object is required");
         }
 
         // A rep may set their own availability, nothing else.
         if (caller.Role == Roles.Rep && patch.Select(p => p.Key).Except(["status", "awayUntil"]).FirstOrDefault() is { } forbidden)
         {
-            return FieldErrors.One(forbidden, "a rep may only change their own status and awayUntil");
+            return Problems.Field(forbidden, "a rep may only change their own status and awayUntil");
         }
 
         var (input, problem) = JsonBody.MergePatch(RepInput.From(row), patch, id, "a rep");

@@ -7,6 +7,8 @@ using Switchboard.Routing;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 using Switchboard.Work;
+using Switchboard.Views;
+using Switchboard.Capture;
 
 namespace Switchboard.Api;
 
@@ -40,7 +42,7 @@ public static class RoutingApi
         HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var (text, format, document) = await FlowDocuments.ReadAsync<FlowDocument>(request, errors, ct);
+        var (text, format, document) = await JsonBody.ReadDocumentAsync<FlowDocument>(request, errors, ct);
         if (document is null)
         {
             return errors.ToProblem("The flow document is invalid.");
@@ -160,7 +162,7 @@ public static class RoutingApi
 
         if (leadInput is null)
         {
-            return FieldErrors.One("lead", "required: the lead to route");
+            return Problems.Field("lead", "required: the lead to route");
         }
 
         var leadErrors = new FieldErrors();
@@ -197,7 +199,7 @@ public static class RoutingApi
             : await routing.DecideAsync(db, lead, input?.FlowVersion, now, ct);
         if (outcome is null)
         {
-            return FieldErrors.One("flowVersion", $"no flow version {input?.FlowVersion}");
+            return Problems.Field("flowVersion", $"no flow version {input?.FlowVersion}");
         }
 
         return TypedResults.Ok(new DryRunResult(DecisionView.From(outcome.Decision)));

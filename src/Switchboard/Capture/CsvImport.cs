@@ -1,7 +1,6 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Switchboard.Api;
 using Switchboard.Storage;
 
 namespace Switchboard.Capture;

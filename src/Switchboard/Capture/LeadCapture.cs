@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Api;
 using Switchboard.Intake;
 using Switchboard.Routing;
 using Switchboard.Scoring;
 using Switchboard.Storage;
+using Switchboard.Views;
 
 namespace Switchboard.Capture;
 
@@ -131,7 +131,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
                 Candidates = [],
                 Explanation = explanation,
             };
-            DecisionView.Record(db, lead.Id, decision, now);
+            LeadRouting.Record(db, lead.Id, decision, now);
             lead.Status = "pooled";
             lead.PoolId = pool;
             lead.PooledAt = now;

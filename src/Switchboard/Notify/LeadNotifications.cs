@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Api;
 using Switchboard.Storage;
+using Switchboard.Views;
 
 namespace Switchboard.Notify;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Switchboard.Intake;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
+using Switchboard.Capture;
 
 namespace Switchboard.Routing;
 

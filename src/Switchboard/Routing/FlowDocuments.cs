@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Switchboard.Api;
 using Switchboard.Routing.Flows;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -36,25 +35,6 @@ public static class FlowDocuments
 
     public static (FlowDocument? Document, FlowError? Error) Parse(string text, string format) => Parse<FlowDocument>(text, format);
 
-    /// <summary>
-    /// A YAML or JSON document from a request body (flows, intake rules): the text as sent, its format,
-    /// and the parsed document, or null with the parse error added to <paramref name="errors"/>.
-    /// </summary>
-    public static async Task<(string Text, string Format, T? Document)> ReadAsync<T>(HttpRequest request, FieldErrors errors, CancellationToken ct)
-        where T : class
-    {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(ct);
-        var format = FormatOf(request.ContentType, text);
-        var (document, error) = Parse<T>(text, format);
-        if (error is not null)
-        {
-            errors.Add(error.Field, error.Message);
-        }
-
-        return (text, format, document);
-    }
-
     public static (T? Document, FlowError? Error) Parse<T>(string text, string format)
         where T : class
     {
@@ -72,7 +52,7 @@ public static class FlowDocuments
             }
             catch (JsonException e)
             {
-                return (null, new FlowError(JsonBody.FieldName(e.Path), $"line {e.LineNumber + 1}: {FirstSentence(e.Message)}"));
+                return (null, new FlowError(Json.FieldName(e.Path), $"line {e.LineNumber + 1}: {FirstSentence(e.Message)}"));
             }
         }
 

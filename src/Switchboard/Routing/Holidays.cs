@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Api;
 using Switchboard.Storage;
 
 namespace Switchboard.Routing;

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Api;
 using Switchboard.Routing.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
 using Switchboard.Storage;
 using Switchboard.Work;
+using Switchboard.Views;
 
 namespace Switchboard.Routing;
 
@@ -24,6 +24,24 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
 
     /// <summary>Statuses that count as converted for top-performer's conversion rate.</summary>
     public static readonly string[] ConvertedStatuses = ["qualified", "won"];
+
+    /// <summary>Stores a decision with its whole trace, as the API shows it (the trace is read back whole).</summary>
+    public static void Record(SwitchboardDb db, string leadId, RoutingDecision decision, DateTimeOffset now)
+    {
+        var view = DecisionView.From(decision);
+        db.Decisions.Add(new DecisionRow
+        {
+            LeadId = leadId,
+            FlowVersion = decision.FlowVersion,
+            Kind = view.Kind,
+            Rule = decision.Rule,
+            RepId = decision.RepId,
+            PoolId = decision.PoolId,
+            TraceJson = JsonSerializer.Serialize(view, Json.Options),
+            At = now,
+            Summary = (view.Strategy, view.Explanation),
+        });
+    }
 
     /// <summary>Computes a decision without writing anything (dry-run).</summary>
     public async Task<RoutingOutcome?> DecideAsync(SwitchboardDb db, LeadRow lead, int? flowVersion, DateTimeOffset now, CancellationToken ct) =>
@@ -93,7 +111,7 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
             };
         }
 
-        DecisionView.Record(db, lead.Id, decision, now);
+        Record(db, lead.Id, decision, now);
 
         var heldSince = lead.HeldSince;
         lead.UpdatedAt = now;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Switchboard.Api;
+using Switchboard.Routing;
 using Switchboard.Capture;
 using Switchboard.Storage;
 

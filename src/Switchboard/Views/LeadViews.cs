@@ -3,8 +3,9 @@ using System.Text.Json;
 using Switchboard.Routing;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
+using Switchboard.Capture;
 
-namespace Switchboard.Api;
+namespace Switchboard.Views;
 
 public sealed record HeldView(string Reason);
 
@@ -35,24 +36,6 @@ public sealed record DecisionView(
     {
         var trace = await db.Decisions.AsNoTracking().Where(d => d.LeadId == leadId).OrderByDescending(d => d.Id).Select(d => d.TraceJson).FirstOrDefaultAsync(ct);
         return trace is null ? null : JsonSerializer.Deserialize<DecisionView>(trace, Json.Options);
-    }
-
-    /// <summary>Stores a decision with its whole trace, as the API shows it.</summary>
-    public static void Record(SwitchboardDb db, string leadId, RoutingDecision decision, DateTimeOffset now)
-    {
-        var view = From(decision);
-        db.Decisions.Add(new DecisionRow
-        {
-            LeadId = leadId,
-            FlowVersion = decision.FlowVersion,
-            Kind = view.Kind,
-            Rule = decision.Rule,
-            RepId = decision.RepId,
-            PoolId = decision.PoolId,
-            TraceJson = JsonSerializer.Serialize(view, Json.Options),
-            At = now,
-            Summary = (view.Strategy, view.Explanation),
-        });
     }
 
     public static DecisionView From(RoutingDecision d) => new(
