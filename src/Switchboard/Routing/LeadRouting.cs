@@ -360,14 +360,14 @@ public sealed class RoutingBatch
     /// <summary>One more lead for the rep: their load and their teams' load, and the counters to write. Returns the rep as it was.</summary>
     public RepState CountAssignment(string repId, DateTimeOffset now)
     {
-        var rep = _snapshot.CountAssignment(repId, now);
+        var rep = _snapshot.CountAssignment(repId, now, out var periods);
         if (_withHistory is not null)
         {
             var i = _snapshot.Index[repId];
             _withHistory[i] = _withHistory[i] with { Load = _withHistory[i].Load.AfterAssignment(now) };
         }
 
-        foreach (var period in CapPeriods.For(rep.Rep.TimeZone, now).All)
+        foreach (var period in periods.All)
         {
             _counted[(repId, period)] = _counted.GetValueOrDefault((repId, period)) + 1;
         }

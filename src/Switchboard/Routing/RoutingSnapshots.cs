@@ -57,7 +57,7 @@ public sealed class RoutingSnapshots(FlowStore flows)
         var holidays = await Holidays.LoadAsync(db, teamRows, ct);
         var states = await db.StrategyStates.AsNoTracking().ToDictionaryAsync(s => s.Key, s => LeadRouting.ToState(s), StringComparer.Ordinal, ct);
 
-        var zones = repRows.Select(r => r.TimeZone).Distinct().ToDictionary(z => z, z => CapPeriods.For(z, now), StringComparer.Ordinal);
+        var zones = RoutingSnapshot.ZonePeriods(repRows.Select(r => r.TimeZone), now);
         var keys = zones.Values.SelectMany(p => p.All).Distinct().ToArray();
         var counters = await db.RepCounters.AsNoTracking()
             .Where(c => keys.Contains(c.Period))
@@ -89,7 +89,7 @@ public sealed class RoutingSnapshots(FlowStore flows)
             PoolConditions = poolConditions,
             TeamSlas = teamSlas,
         };
-        snapshot.CountFor(now);
+        snapshot.CountIn(zones);
         return snapshot;
     }
 }
@@ -125,12 +125,20 @@ internal sealed class RoutingSnapshot
     /// </summary>
     public void CountFor(DateTimeOffset now)
     {
-        var zones = Reps.Select(r => r.Rep.TimeZone).Distinct().ToDictionary(z => z, z => CapPeriods.For(z, now), StringComparer.Ordinal);
-        if (Index.Count == Reps.Count && zones.All(z => Periods.TryGetValue(z.Key, out var p) && p == z.Value))
+        var zones = ZonePeriods(Reps.Select(r => r.Rep.TimeZone), now);
+        if (Index.Count != Reps.Count || zones.Any(z => !Periods.TryGetValue(z.Key, out var p) || p != z.Value))
         {
-            return;
+            CountIn(zones);
         }
+    }
 
+    /// <summary>Each distinct time zone's hour, day, week and month at <paramref name="now"/>.</summary>
+    public static Dictionary<string, CapPeriods> ZonePeriods(IEnumerable<string> timeZones, DateTimeOffset now) =>
+        timeZones.Distinct().ToDictionary(z => z, z => CapPeriods.For(z, now), StringComparer.Ordinal);
+
+    /// <summary>Sets reps' and teams' loads from the counters of <paramref name="zones"/>' periods.</summary>
+    public void CountIn(Dictionary<string, CapPeriods> zones)
+    {
         Periods = zones;
         int Count(string rep, string period) => Counters.TryGetValue((rep, period), out var n) ? n : 0;
         for (var i = 0; i < Reps.Count; i++)
@@ -152,8 +160,8 @@ internal sealed class RoutingSnapshot
             StringComparer.Ordinal);
     }
 
-    /// <summary>One more lead for the rep: their load, their teams' load, their counters.</summary>
-    public RepState CountAssignment(string repId, DateTimeOffset now)
+    /// <summary>One more lead for the rep: their load, their teams' load, their counters; <paramref name="periods"/> are those counted.</summary>
+    public RepState CountAssignment(string repId, DateTimeOffset now, out CapPeriods periods)
     {
         var i = Index[repId];
         var rep = Reps[i];
@@ -166,7 +174,8 @@ internal sealed class RoutingSnapshot
             }
         }
 
-        foreach (var period in CapPeriods.For(rep.Rep.TimeZone, now).All)
+        periods = CapPeriods.For(rep.Rep.TimeZone, now);
+        foreach (var period in periods.All)
         {
             Counters[(repId, period)] = Counters.GetValueOrDefault((repId, period)) + 1;
         }

@@ -113,19 +113,20 @@ public sealed class RoutingInputs
     /// <summary>Moves the routing version on in the current transaction and remembers the number.</summary>
     internal async Task BumpAsync(SwitchboardDb db, CancellationToken ct)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = """UPDATE routing_version SET "Version" = "Version" + 1 WHERE "Id" = 1 RETURNING "Version" """;
-        LastVersion = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        LastVersion = await ScalarAsync(db, """UPDATE routing_version SET "Version" = "Version" + 1 WHERE "Id" = 1 RETURNING "Version" """, ct);
         Bumps++;
     }
 
     /// <summary>The current routing version, read in the caller's transaction.</summary>
-    public static async Task<long> ReadVersionAsync(SwitchboardDb db, CancellationToken ct)
+    public static Task<long> ReadVersionAsync(SwitchboardDb db, CancellationToken ct) =>
+        ScalarAsync(db, """SELECT "Version" FROM routing_version WHERE "Id" = 1""", ct);
+
+    /// <summary>One number from one statement, in the current transaction (no EF query for a single cell).</summary>
+    private static async Task<long> ScalarAsync(SwitchboardDb db, string sql, CancellationToken ct)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = """SELECT "Version" FROM routing_version WHERE "Id" = 1""";
+        command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
