@@ -44,6 +44,14 @@ public static class Eligibility
         return reasons is [var first, ..] ? $"team '{team.Id}' {first}" : null;
     }
 
+    /// <summary>The caps a rep (or team) has reached with this load.</summary>
+    public static IReadOnlyList<string> CapExclusions(RepCaps caps, RepLoad load)
+    {
+        List<string>? reasons = null;
+        Caps(caps, load, ref reasons);
+        return reasons ?? (IReadOnlyList<string>)[];
+    }
+
     private static void Availability(Rep rep, DateTimeOffset now, ref List<string>? reasons)
     {
         switch (rep.Status)

@@ -46,6 +46,7 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<FlowStore>();
         builder.Services.AddSingleton<RoutingSnapshots>();
         builder.Services.AddSingleton<LeadRouting>();
+        builder.Services.AddSingleton<LeadMoves>();
         builder.Services.AddSingleton<IntakeRulesStore>();
         builder.Services.AddSingleton<LeadScorer>();
         builder.Services.AddSingleton<LeadCapture>();

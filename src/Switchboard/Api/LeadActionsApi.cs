@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Routing;
+using Switchboard.Routing.Lifecycle;
 using Switchboard.Storage;
-using Switchboard.Work;
 using Switchboard.Views;
 
 namespace Switchboard.Api;
@@ -37,8 +37,8 @@ public static class LeadActionsApi
         return api;
     }
 
-    public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> Accept(
-        string id, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> Accept(
+        string id, HttpContext http, SwitchboardDb db, LeadMoves moves, TimeProvider time, CancellationToken ct)
     {
         if (Caller.From(http.User).RepId is not { } repId)
         {
@@ -47,56 +47,18 @@ public static class LeadActionsApi
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
         var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
-        var now = time.GetUtcNow();
         if (lead is null || !(lead.OwnerRepId == repId || lead.OfferedRepIds.Contains(repId) || lead.ExcludedRepIds.Contains(repId) ||
                               (await DecisionView.LatestAsync(db, id, ct))?.OfferedRepIds?.Contains(repId) == true))
         {
             return Problems.NotFound($"no lead '{id}'");
         }
 
-        switch (lead.Status)
-        {
-            case "assigned" when lead.OwnerRepId == repId && lead.AcceptDueAt <= now:
-                return Problems.Conflict($"the time to accept lead '{id}' ran out at {lead.AcceptDueAt:u}");
-            case "assigned" when lead.OwnerRepId == repId:
-                db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "accepted", At = now, Actor = repId, RepId = repId });
-                lead.AcceptDueAt = null;
-                lead.RemindAt = lead.TouchDueAt is null ? null : lead.RemindAt;
-                break;
-            case "offered" when lead.OfferedRepIds.Contains(repId) && lead.OfferExpiresAt > now:
-                var others = lead.OfferedRepIds.Where(r => r != repId).ToList();
-                lead.OwnerRepId = repId;
-                lead.AssignedAt = now;
-                lead.OfferedRepIds = [];
-                lead.OfferExpiresAt = null;
-                db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "accepted", At = now, Actor = repId, RepId = repId, Note = TimelineNotes.AcceptedOffer });
-                if (others.Count > 0)
-                {
-                    db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "offer_withdrawn", At = now, Actor = "system", Note = $"{repId} accepted first; withdrawn from {string.Join(", ", others)}" });
-                }
-
-                var rep = await db.Reps.AsNoTracking().FirstAsync(r => r.Id == repId, ct);
-                await db.CountAssignmentAsync(repId, now, ct, rep.TimeZone);
-                LeadSla.Start(lead, LeadSla.Of(lead), rep.ToEngineRep(), now, accepted: true);
-                break;
-            case "accepted" when lead.OwnerRepId == repId:
-                return TypedResults.Ok(LeadView.From(lead, null, null)); // a retried accept changes nothing
-            case "offered" when lead.OfferedRepIds.Contains(repId):
-                return Problems.Conflict($"the offer of lead '{id}' expired at {lead.OfferExpiresAt:u}");
-            default:
-                return Problems.Conflict($"lead '{id}' is no longer yours to accept");
-        }
-
-        lead.Status = "accepted";
-        lead.AcceptedAt = now;
-        lead.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(LeadView.From(lead, null, null));
+        var now = time.GetUtcNow();
+        return await FinishAsync(db, tx, moves, lead, LeadLifecycle.Accept(lead.Life(), repId, now), now, ct);
     }
 
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> Decline(
-        string id, HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, HttpContext http, SwitchboardDb db, LeadMoves moves, TimeProvider time, CancellationToken ct)
     {
         if (Caller.From(http.User).RepId is not { } repId)
         {
@@ -109,42 +71,41 @@ public static class LeadActionsApi
             return problem;
         }
 
-        if (string.IsNullOrWhiteSpace(input?.Reason))
+        if (LeadLifecycle.DeclineProblem(input?.Reason) is { } invalid)
         {
-            return Problems.Field("reason", "required: say why, for the timeline and the manager");
+            return Problems.Field(invalid.Field!, invalid.Reason);
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
-        var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct) is not { } lead)
+        {
+            return Problems.NotFound($"no lead '{id}'");
+        }
+
         var now = time.GetUtcNow();
-        var offered = lead is { Status: "offered" } && lead.OfferedRepIds.Contains(repId);
-        var owned = lead is { Status: "assigned" } && lead.OwnerRepId == repId;
-        if (lead is null || !(offered || owned))
-        {
-            return lead is not null && (lead.OwnerRepId == repId || lead.ExcludedRepIds.Contains(repId))
-                ? Problems.Conflict($"lead '{id}' can no longer be declined")
-                : Problems.NotFound($"no lead '{id}'");
-        }
-
-        db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "declined", At = now, Actor = repId, RepId = repId, Note = input.Reason.Trim() });
-        LeadOffers.LeaveOut(lead, [repId]);
-        if (owned || lead.OfferedRepIds.Length == 0)
-        {
-            // Nobody left holding it: route it on now, without the reps who passed.
-            lead.OwnerRepId = null;
-            await routing.RouteAsync(db, lead, "system", now, ct);
-        }
-
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(LeadView.From(lead, null, null));
+        return await FinishAsync(db, tx, moves, lead, LeadLifecycle.Decline(lead.Life(), repId, input!.Reason, now), now, ct);
     }
 
-    /// <summary>Activities that count as touching the lead (a note does not).</summary>
-    public static readonly string[] Touches = ["call", "email", "meeting"];
+    /// <summary>
+    /// Writes a lifecycle step and answers with the lead, or answers its refusal and writes nothing: the
+    /// end every lead action shares.
+    /// </summary>
+    private static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> FinishAsync(
+        SwitchboardDb db, RoutingTransaction tx, LeadMoves moves, LeadRow lead, Step step, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await moves.ApplyAsync(db, lead, step, now, ct) is { } refused)
+        {
+            return refused.Kind == RefusalKind.Invalid ? Problems.Field(refused.Field!, refused.Reason) : Problems.Refused(refused, lead.Id);
+        }
 
-    /// <summary>Statuses a rep may move their lead to.</summary>
-    public static readonly string[] WorkStatuses = ["contacted", "qualified", "meeting", "proposal", "won", "lost", "recycled"];
+        if (step.Changed)
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        return TypedResults.Ok(LeadView.From(lead, null, null));
+    }
 
     /// <summary>
     /// The lead as the caller may work it: the owner (a rep), a manager of the owner's team, an admin;
@@ -163,7 +124,7 @@ public static class LeadActionsApi
     }
 
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> LogActivity(
-        string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, HttpContext http, SwitchboardDb db, LeadMoves moves, TimeProvider time, CancellationToken ct)
     {
         var (input, problem) = await JsonBody.ReadAsync<ActivityInput>(request);
         if (problem is not null)
@@ -171,9 +132,9 @@ public static class LeadActionsApi
             return problem;
         }
 
-        if (input?.Type is not ("call" or "email" or "meeting" or "note"))
+        if (LeadLifecycle.ActivityProblem(input?.Type) is { } invalid)
         {
-            return Problems.Field("type", "one of call, email, meeting, note");
+            return Problems.Field(invalid.Field!, invalid.Reason);
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
@@ -184,23 +145,11 @@ public static class LeadActionsApi
         }
 
         var now = time.GetUtcNow();
-        lead.LastActivityAt = now;
-        if (Touches.Contains(input.Type) && lead.FirstTouchAt is null)
-        {
-            lead.FirstTouchAt = now;
-            lead.TouchDueAt = null;
-        }
-
-        lead.UpdatedAt = now;
-        LeadSla.Touched(lead, LeadSla.Of(lead), now);
-        db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "activity", At = now, Actor = actor, RepId = lead.OwnerRepId, Note = input.Note is { Length: > 0 } note ? $"{input.Type}: {note}" : input.Type });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(LeadView.From(lead, null, null));
+        return await FinishAsync(db, tx, moves, lead, LeadLifecycle.Touch(lead.Life(), input!.Type!, input.Note, actor, now), now, ct);
     }
 
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> ChangeStatus(
-        string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, HttpContext http, SwitchboardDb db, LeadMoves moves, TimeProvider time, CancellationToken ct)
     {
         var (input, problem) = await JsonBody.ReadAsync<StatusInput>(request);
         if (problem is not null)
@@ -208,23 +157,9 @@ public static class LeadActionsApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        if (input?.Status is not { } status || !WorkStatuses.Contains(status))
+        if (LeadLifecycle.StatusChangeProblem(input?.Status, input?.Value, input?.Reason) is { } invalid)
         {
-            errors.Add("status", $"one of {string.Join(", ", WorkStatuses)}");
-        }
-        else if (status == "won" && input.Value is not > 0)
-        {
-            errors.Add("value", "required when won: the deal's value, more than 0");
-        }
-        else if (status == "lost" && string.IsNullOrWhiteSpace(input.Reason))
-        {
-            errors.Add("reason", "required when lost");
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
+            return Problems.Field(invalid.Field!, invalid.Reason);
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
@@ -234,53 +169,8 @@ public static class LeadActionsApi
             return missing!;
         }
 
-        if (lead.OwnerRepId is null || lead.Status is "offered" or "pooled" or "held")
-        {
-            return Problems.Conflict($"lead '{id}' is {lead.Status}; it is worked once someone owns it");
-        }
-
         var now = time.GetUtcNow();
-        var before = lead.Status;
-        lead.Status = input!.Status!;
-        lead.LastActivityAt = now;
-        lead.UpdatedAt = now;
-        if (lead.Status is "contacted" or "qualified" or "meeting" or "proposal" && lead.FirstTouchAt is null)
-        {
-            lead.FirstTouchAt = now; // reaching any of these means someone got in touch
-            lead.TouchDueAt = null;
-        }
-
-        LeadSla.Touched(lead, LeadSla.Of(lead), now);
-        if (lead.Status is "won" or "lost" or "recycled")
-        {
-            LeadSla.Stop(lead);
-        }
-
-        if (lead.Status == "won")
-        {
-            lead.Value = input.Value;
-        }
-
-        if (lead.Status == "lost")
-        {
-            lead.LostReason = input.Reason!.Trim();
-        }
-
-        if (lead.Status == "recycled")
-        {
-            lead.OwnerRepId = null; // back for routing or a campaign later; the history stays on the timeline
-        }
-
-        var detail = input.Status switch
-        {
-            "won" => $" (value {input.Value})",
-            "lost" or "recycled" when input.Reason is { Length: > 0 } why => $" ({why.Trim()})",
-            _ => "",
-        };
-        db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "status_changed", At = now, Actor = actor, RepId = lead.OwnerRepId, Note = $"{before} → {lead.Status}{detail}" });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(LeadView.From(lead, null, null));
+        return await FinishAsync(db, tx, moves, lead, LeadLifecycle.ChangeStatus(lead.Life(), input!.Status, input.Value, input.Reason, actor, now), now, ct);
     }
 
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> RecordFeedback(
@@ -315,7 +205,7 @@ public static class LeadActionsApi
 
     /// <summary>A manager or admin moves a lead: to a named rep, or through the flow again without the current owner.</summary>
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> Reassign(
-        string id, HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, HttpContext http, SwitchboardDb db, LeadMoves moves, TimeProvider time, CancellationToken ct)
     {
         var (input, problem) = await JsonBody.ReadAsync<ReassignInput>(request);
         if (problem is not null)
@@ -330,15 +220,8 @@ public static class LeadActionsApi
             return missing!;
         }
 
-        if (input?.RepId is { } target && !await db.Reps.AnyAsync(r => r.Id == target, ct))
-        {
-            return Problems.Field("repId", $"rep '{target}' does not exist");
-        }
-
         var now = time.GetUtcNow();
-        await LeadReassignment.MoveAsync(db, routing, lead, input?.RepId, actor, input?.Reason ?? "reassigned by " + actor, now, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(LeadView.From(lead, null, null));
+        var step = LeadLifecycle.Reassign(lead.Life(), input?.RepId, actor, input?.Reason ?? "reassigned by " + actor, now);
+        return await FinishAsync(db, tx, moves, lead, step, now, ct);
     }
 }

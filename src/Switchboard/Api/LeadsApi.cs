@@ -8,15 +8,13 @@ using Switchboard.Capture;
 using Switchboard.Routing;
 using Switchboard.Storage;
 using Switchboard.Views;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Api;
 
 /// <summary><c>/api/leads</c>: capture, route and explain.</summary>
 public static class LeadsApi
 {
-    public static readonly string[] Statuses =
-        ["new", "held", "pooled", "offered", "assigned", "accepted", "contacted", "qualified", "meeting", "proposal", "won", "lost", "recycled", "disqualified"];
-
     public const int MaxPageSize = 200;
     private const int MaxBodyBytes = 256 * 1024;
 
@@ -102,9 +100,17 @@ public static class LeadsApi
         HttpContext http, SwitchboardDb db, string? status, string? ownerRepId, string? poolId, string? source, string? channel, string? campaign, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (status is not null && !Statuses.Contains(status))
+        LeadStatus? wanted = null;
+        if (status is not null)
         {
-            errors.Add("status", $"one of {string.Join(", ", Statuses)}");
+            if (LeadStatuses.TryParse(status, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors.Add("status", LeadStatuses.OneOf(LeadStatuses.All));
+            }
         }
 
         if (page is < 1)
@@ -123,9 +129,9 @@ public static class LeadsApi
         }
 
         var query = await VisibleLeadsAsync(db, Caller.From(http.User), ct);
-        if (status is not null)
+        if (wanted is { } only)
         {
-            query = query.Where(l => l.Status == status);
+            query = query.Where(l => l.Status == only);
         }
 
         if (ownerRepId is not null)
@@ -174,7 +180,7 @@ public static class LeadsApi
                 return leads.Where(l => l.OwnerRepId != null && teamReps.Contains(l.OwnerRepId));
             case Roles.Rep:
                 // Their own leads, and leads offered to them (to decide whether to accept).
-                return leads.Where(l => l.OwnerRepId == caller.RepId || (l.Status == "offered" && l.OfferedRepIds.Contains(caller.RepId!)));
+                return leads.Where(l => l.OwnerRepId == caller.RepId || (l.Status == LeadStatus.Offered && l.OfferedRepIds.Contains(caller.RepId!)));
             default:
                 return leads.Where(l => l.CreatedByKeyId == caller.KeyId);
         }

@@ -10,6 +10,7 @@ using Switchboard.Routing.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 using Switchboard.Views;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Api;
 
@@ -250,7 +251,7 @@ public static class PoolsApi
     {
         var access = await PoolAccess.ForAsync(db, Caller.From(http.User), ct);
         var pools = await db.Pools.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct);
-        var waiting = await db.Leads.Where(l => l.Status == "pooled" && l.PoolId != null).GroupBy(l => l.PoolId!)
+        var waiting = await db.Leads.Where(l => l.Status == LeadStatus.Pooled && l.PoolId != null).GroupBy(l => l.PoolId!)
             .Select(g => new { Pool = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Pool, g => g.Count, ct);
         return TypedResults.Ok(pools.Where(access.Sees).Select(p => PoolView.From(p, waiting.GetValueOrDefault(p.Id))).ToList());
     }
@@ -396,5 +397,5 @@ public static class PoolsApi
     }
 
     private static Task<int> WaitingAsync(SwitchboardDb db, string poolId, CancellationToken ct) =>
-        db.Leads.CountAsync(l => l.PoolId == poolId && l.Status == "pooled", ct);
+        db.Leads.CountAsync(l => l.PoolId == poolId && l.Status == LeadStatus.Pooled, ct);
 }

@@ -1,3 +1,4 @@
+using Switchboard.Routing.Lifecycle;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Switchboard.Api;
@@ -15,6 +16,11 @@ public static class Problems
         e.Add(field, message);
         return e.ToProblem();
     }
+
+    /// <summary>A lifecycle refusal that is not about a field: the lead hidden (404) or not in a state that allows it (409).</summary>
+    public static ProblemHttpResult Refused(Refusal refusal, string leadId) => refusal.Kind == RefusalKind.NotFound
+        ? NotFound($"no lead '{leadId}'")
+        : Conflict($"lead '{leadId}': {refusal.Reason}");
 
     public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not Found");
 

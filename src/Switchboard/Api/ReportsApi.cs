@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Storage;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Api;
 

@@ -5,6 +5,7 @@ using Switchboard.Routing;
 using Switchboard.Scoring;
 using Switchboard.Storage;
 using Switchboard.Views;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Capture;
 
@@ -88,7 +89,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
         var q = rules.Qualify(lead.ToEngineLead());
         if (q.DisqualifiedReason is { } why)
         {
-            lead.Status = "disqualified";
+            lead.Status = LeadStatus.Disqualified;
             lead.DisqualifiedReason = why;
             db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "disqualified", At = now, Actor = "system", Note = $"{why} (intake rules v{rules.Version})" });
             return null;
@@ -132,9 +133,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
                 Explanation = explanation,
             };
             LeadRouting.Record(db, lead.Id, decision, now);
-            lead.Status = "pooled";
-            lead.PoolId = pool;
-            lead.PooledAt = now;
+            lead.Apply(LeadLifecycle.Pool(lead.Life(), pool, now), now);
             db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "pooled", At = now, Actor = "system", Note = explanation });
             return decision;
         }
@@ -146,7 +145,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
 /// <summary>What capturing a lead came to: the lead (the original, for a duplicate) and its latest decision.</summary>
 public sealed record Captured(LeadRow Lead, bool Duplicate, DecisionView? Decision)
 {
-    public LeadCreated ToResponse() => new(Lead.Id, Lead.Status, Lead.OwnerRepId, Lead.PoolId, Duplicate, Decision);
+    public LeadCreated ToResponse() => new(Lead.Id, Lead.Status.Name(), Lead.OwnerRepId, Lead.PoolId, Duplicate, Decision);
 }
 
 /// <summary>What capturing a batch of leads reads once (see <see cref="LeadCapture.BeginAsync"/>) and carries from lead to lead.</summary>

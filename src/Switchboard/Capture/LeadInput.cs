@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Switchboard.Intake;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Capture;
 
@@ -156,7 +157,7 @@ public sealed partial record LeadInput
             Value = Value,
             Score = Score,
             AttributesJson = Attributes is { Count: > 0 } ? JsonSerializer.Serialize(Attributes, Json.Options) : null,
-            Status = "new",
+            Status = LeadStatus.New,
             CreatedByKeyId = createdByKeyId,
             CreatedAt = now,
             UpdatedAt = now,

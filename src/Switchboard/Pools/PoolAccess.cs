@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Storage;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Pools;
 
@@ -52,7 +53,7 @@ public sealed class PoolAccess
     public IQueryable<LeadRow> Claimable(SwitchboardDb db, PoolRow pool)
     {
         var poolId = pool.Id;
-        var waiting = db.Leads.AsNoTracking().Where(l => l.PoolId == poolId && l.Status == "pooled");
+        var waiting = db.Leads.AsNoTracking().Where(l => l.PoolId == poolId && l.Status == LeadStatus.Pooled);
         return Caller.IsAdmin || IsMember(pool) ? waiting : waiting.Where(l => l.PoolEscalatedAt != null);
     }
 }

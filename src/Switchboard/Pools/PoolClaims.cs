@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Routing;
+using Switchboard.Routing.Lifecycle;
 using Switchboard.Storage;
 
 namespace Switchboard.Pools;
@@ -8,19 +9,20 @@ namespace Switchboard.Pools;
 public sealed record ClaimOutcome(LeadRow? Lead = null, string? Limit = null, bool Taken = false);
 
 /// <summary>
-/// Claims: one conditional UPDATE (still pooled, still in this pool) decides who wins a lead, so many reps
-/// claiming at once end with exactly one owner. Each rep's claims run one at a time (the rep lock), so
-/// claim limits hold even when one rep clicks twice.
+/// Claims run in the routing transaction, with the lead read again under its lock, so many reps claiming
+/// at once end with exactly one owner and each rep's claim limits hold even when they click twice. The
+/// claim itself is <see cref="LeadLifecycle.Claim"/>, and the lead reaches the rep through the one
+/// assignment path (their caps checked, the SLA clock started, the assignment counted).
 /// </summary>
-public sealed class PoolClaims(TimeProvider time)
+public sealed class PoolClaims(LeadMoves moves, TimeProvider time)
 {
     /// <summary>How many of the oldest leads a claim without a lead id tries before giving up.</summary>
     private const int Attempts = 20;
 
     public async Task<ClaimOutcome> ClaimAsync(SwitchboardDb db, PoolRow pool, PoolAccess access, string repId, string? leadId, CancellationToken ct)
     {
+        await using var tx = await db.BeginRoutingTransactionAsync(ct);
         var rep = await db.Reps.AsNoTracking().FirstAsync(r => r.Id == repId, ct);
-        await using var tx = await db.BeginRepTransactionAsync(repId, ct);
         var now = time.GetUtcNow();
         if (await LimitAsync(db, pool, rep, now, ct) is { } limit)
         {
@@ -39,29 +41,21 @@ public sealed class PoolClaims(TimeProvider time)
 
         foreach (var id in candidates)
         {
-            // The claim itself: whoever's UPDATE finds the lead still pooled here wins; everyone else updates nothing.
-            var poolId = pool.Id;
-            var won = await db.Leads
-                .Where(l => l.Id == id && l.PoolId == poolId && l.Status == "pooled")
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(l => l.Status, "assigned")
-                    .SetProperty(l => l.OwnerRepId, repId)
-                    .SetProperty(l => l.PoolId, (string?)null)
-                    .SetProperty(l => l.PooledAt, (DateTimeOffset?)null)
-                    .SetProperty(l => l.ClaimedFromPoolId, poolId)
-                    .SetProperty(l => l.AssignedAt, now)
-                    .SetProperty(l => l.UpdatedAt, now), ct) == 1;
-            if (!won)
+            var lead = await db.Leads.FirstAsync(l => l.Id == id, ct);
+            var step = LeadLifecycle.Claim(lead.Life(), pool.Id, pool.Name, pool.Mode, repId);
+            if (step.Refused is not null)
             {
-                continue;
+                continue; // claimed, moved or escalated since the list was read
             }
 
-            db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "claimed", At = now, Actor = repId, RepId = repId, Note = $"claimed from pool '{pool.Name}' ({pool.Id}, {pool.Mode})" });
-            await db.GainedOpenLeadAsync(repId, ct);
-            await db.CountAssignmentAsync(repId, now, ct, rep.TimeZone);
+            if (await moves.ApplyAsync(db, lead, step, now, ct) is { } refused)
+            {
+                return new ClaimOutcome(Limit: refused.Reason);
+            }
+
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new ClaimOutcome(await db.Leads.AsNoTracking().FirstAsync(l => l.Id == id, ct));
+            return new ClaimOutcome(lead);
         }
 
         return new ClaimOutcome(Taken: true);
@@ -71,13 +65,9 @@ public sealed class PoolClaims(TimeProvider time)
     private static async Task<string?> LimitAsync(SwitchboardDb db, PoolRow pool, RepRow rep, DateTimeOffset now, CancellationToken ct)
     {
         var repId = rep.Id;
-        if (pool.ClaimMaxOpen is { } maxOpen)
+        if (pool.ClaimMaxOpen is { } maxOpen && rep.OpenLeads >= maxOpen)
         {
-            var open = await db.Leads.CountAsync(l => l.OwnerRepId == repId && LeadRouting.OpenStatuses.Contains(l.Status), ct);
-            if (open >= maxOpen)
-            {
-                return $"claim limit: {repId} has {open} open leads and pool '{pool.Id}' allows claiming up to {maxOpen} open";
-            }
+            return $"claim limit: {repId} has {rep.OpenLeads} open leads and pool '{pool.Id}' allows claiming up to {maxOpen} open";
         }
 
         if (pool.ClaimPerDay is { } perDay)

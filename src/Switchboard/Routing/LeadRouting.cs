@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Routing.Conditions;
 using Switchboard.Routing.Flows;
+using Switchboard.Routing.Lifecycle;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
 using Switchboard.Storage;
@@ -19,12 +20,6 @@ namespace Switchboard.Routing;
 /// </summary>
 public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILogger<LeadRouting> log)
 {
-    /// <summary>Lead statuses that count as open work for a rep (load and max-open caps).</summary>
-    public static readonly string[] OpenStatuses = ["offered", "assigned", "accepted", "contacted", "qualified", "meeting", "proposal"];
-
-    /// <summary>Statuses that count as converted for top-performer's conversion rate.</summary>
-    public static readonly string[] ConvertedStatuses = ["qualified", "won"];
-
     /// <summary>Stores a decision with its whole trace, as the API shows it (the trace is read back whole).</summary>
     public static void Record(SwitchboardDb db, string leadId, RoutingDecision decision, DateTimeOffset now)
     {
@@ -114,45 +109,30 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
         Record(db, lead.Id, decision, now);
 
         var heldSince = lead.HeldSince;
-        lead.UpdatedAt = now;
-        lead.HeldSince = null;
-        LeadSla.Stop(lead);
+        var life = lead.Life();
         switch (decision.Kind)
         {
             case DecisionKind.Assigned:
-                lead.Status = "assigned";
-                lead.OwnerRepId = decision.RepId;
-                lead.PoolId = null;
-                lead.AssignedAt = now;
-                lead.AcceptedAt = null;
-                var rep = batch.CountAssignment(decision.RepId!, now);
-                LeadSla.Start(lead, batch.SlaFor(decision, decision.RepId), rep.Rep, now, accepted: false);
+                // The engine chose the rep with the same eligibility rules the one assignment path checks.
+                life = batch.Give(life, decision.RepId!, Handover.Routed, batch.SlaFor(decision, decision.RepId), now).Lead;
                 break;
             case DecisionKind.Offered:
-                LeadSla.Hold(lead, batch.SlaFor(decision, decision.OfferedRepIds![0]));
-                lead.Status = "offered";
-                lead.OwnerRepId = null;
-                lead.PoolId = null;
-                lead.OfferedRepIds = [.. decision.OfferedRepIds!];
-                lead.OfferExpiresAt = now + decision.OfferWindow!.Value;
+                life = LeadLifecycle.Offer(life, decision.OfferedRepIds!, decision.OfferWindow!.Value, batch.SlaFor(decision, decision.OfferedRepIds![0]), now);
                 break;
             case DecisionKind.Pooled:
-                lead.Status = "pooled";
-                lead.PoolId = decision.PoolId;
-                lead.PooledAt = now;
-                lead.PoolEscalatedAt = null;
+                life = LeadLifecycle.Pool(life, decision.PoolId!, now);
                 break;
             default:
-                lead.Status = "held";
-                lead.HeldSince = heldSince ?? now;
+                life = LeadLifecycle.Hold(life, now);
                 break;
         }
 
+        lead.Apply(life, now);
         var waited = heldSince is { } since ? $"after being held since {since.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}: " : "";
         db.LeadEvents.Add(new LeadEventRow
         {
             LeadId = lead.Id,
-            Type = lead.Status,
+            Type = lead.Status.Name(),
             At = now,
             Actor = actor,
             RepId = decision.RepId,
@@ -255,9 +235,9 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
                 {
                     RepId = g.Key,
                     Assigned = g.Count(),
-                    Converted = g.Count(l => ConvertedStatuses.Contains(l.Status)),
-                    Won = g.Count(l => l.Status == "won"),
-                    Lost = g.Count(l => l.Status == "lost"),
+                    Converted = g.Count(l => l.Status == LeadStatus.Qualified || l.Status == LeadStatus.Won),
+                    Won = g.Count(l => l.Status == LeadStatus.Won),
+                    Lost = g.Count(l => l.Status == LeadStatus.Lost),
                 })
                 .ToListAsync(ct);
             foreach (var row in rows)
@@ -344,9 +324,11 @@ public sealed class RoutingBatch
     /// The SLA a new owner works under: the deciding rule's, else the targeted team's default, else the
     /// default of the first of the rep's teams that has one.
     /// </summary>
-    public SlaPolicy? SlaFor(RoutingDecision decision, string? repId) =>
-        decision.Sla
-        ?? (decision.TeamId is { } team && _snapshot.TeamSlas.TryGetValue(team, out var byTeam) ? byTeam : null)
+    public SlaPolicy? SlaFor(RoutingDecision decision, string? repId) => decision.Sla ?? SlaFor(decision.TeamId, repId);
+
+    /// <summary>The SLA of a lead given to a rep outside the flow: the team's default, else that of the first of the rep's teams with one.</summary>
+    public SlaPolicy? SlaFor(string? teamId, string? repId) =>
+        (teamId is { } team && _snapshot.TeamSlas.TryGetValue(team, out var byTeam) ? byTeam : null)
         ?? (repId is not null && _snapshot.Index.TryGetValue(repId, out var i)
             ? _snapshot.Reps[i].Rep.TeamIds.Select(t => _snapshot.TeamSlas.GetValueOrDefault(t)).FirstOrDefault(s => s is not null)
             : null);
@@ -357,8 +339,28 @@ public sealed class RoutingBatch
         _changedStates[key] = now;
     }
 
+    /// <summary>
+    /// The one assignment path: the lead goes to the rep if <see cref="LeadLifecycle.Assign"/> lets it, with
+    /// the snapshot's load and calendars, and the assignment is counted like any the flow makes.
+    /// </summary>
+    public Step Give(LeadLife lead, string repId, Handover how, SlaPolicy? sla, DateTimeOffset now)
+    {
+        if (!_snapshot.Index.TryGetValue(repId, out var i))
+        {
+            return Step.Refuse(lead, RefusalKind.Invalid, $"rep '{repId}' does not exist", "repId");
+        }
+
+        var step = LeadLifecycle.Assign(lead, _snapshot.Reps[i], _snapshot.Teams.Values, how, sla, now);
+        if (step.Refused is null)
+        {
+            CountAssignment(repId, now);
+        }
+
+        return step;
+    }
+
     /// <summary>One more lead for the rep: their load and their teams' load, and the counters to write. Returns the rep as it was.</summary>
-    public RepState CountAssignment(string repId, DateTimeOffset now)
+    private RepState CountAssignment(string repId, DateTimeOffset now)
     {
         var rep = _snapshot.CountAssignment(repId, now, out var periods);
         if (_withHistory is not null)

@@ -1,3 +1,4 @@
+using Switchboard.Routing.Lifecycle;
 namespace Switchboard.Storage;
 
 // Rows as stored. Timestamps are always UTC (PostgreSQL timestamptz requires it; SQLite stores ticks).
@@ -189,7 +190,7 @@ public sealed class LeadRow
 
     /// <summary>JSON object of custom attributes (scalar values).</summary>
     public string? AttributesJson { get; set; }
-    public required string Status { get; set; }
+    public required LeadStatus Status { get; set; }
     public string? OwnerRepId { get; set; }
     public string? PoolId { get; set; }
     public string? CreatedByKeyId { get; set; }
@@ -318,11 +319,6 @@ public sealed class DecisionRow
 /// Timeline notes that also mark what happened, for reports: a rep given a lead by accepting an offer,
 /// or by a pool's escalation.
 /// </summary>
-public static class TimelineNotes
-{
-    public const string AcceptedOffer = "accepted the offer";
-    public const string EscalatedToRep = ": assigned to ";
-}
 public sealed class LeadEventRow
 {
     public long Id { get; set; }

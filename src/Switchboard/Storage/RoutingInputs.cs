@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
 using Switchboard.Routing;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Storage;
 
@@ -15,8 +16,6 @@ namespace Switchboard.Storage;
 /// </summary>
 public sealed class RoutingInputs
 {
-    private static readonly HashSet<string> Open = [.. LeadRouting.OpenStatuses];
-
     /// <summary>The entities a routing snapshot is built from, besides leads.</summary>
     private static readonly HashSet<Type> Held =
         [typeof(RepRow), typeof(TeamRow), typeof(PoolRow), typeof(HolidayCalendarRow), typeof(FlowVersionRow), typeof(RepCounterRow)];
@@ -37,7 +36,7 @@ public sealed class RoutingInputs
         var moved = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var e in tracker.Entries<LeadRow>())
         {
-            if (e.State == EntityState.Added && e.Entity is { OwnerRepId: { } owner } lead && Open.Contains(lead.Status))
+            if (e.State == EntityState.Added && e.Entity is { OwnerRepId: { } owner } lead && lead.Status.IsOpen())
             {
                 moved[owner] = moved.GetValueOrDefault(owner) + 1;
             }
@@ -67,7 +66,7 @@ public sealed class RoutingInputs
                     continue;
                 }
 
-                var was = Holder(e.OriginalValues.GetValue<string?>(nameof(LeadRow.OwnerRepId)), e.OriginalValues.GetValue<string>(nameof(LeadRow.Status)));
+                var was = Holder(e.OriginalValues.GetValue<string?>(nameof(LeadRow.OwnerRepId)), e.OriginalValues.GetValue<LeadStatus>(nameof(LeadRow.Status)));
                 var now = e.State == EntityState.Deleted ? null : Holder(lead.OwnerRepId, lead.Status);
                 if (was != now)
                 {
@@ -93,7 +92,7 @@ public sealed class RoutingInputs
     }
 
     /// <summary>Adds to reps' open-lead counts, in the current transaction.</summary>
-    public async Task MoveOpenAsync(SwitchboardDb db, IReadOnlyDictionary<string, int> moved, CancellationToken ct)
+    private async Task MoveOpenAsync(SwitchboardDb db, IReadOnlyDictionary<string, int> moved, CancellationToken ct)
     {
         foreach (var (repId, n) in moved)
         {
@@ -130,7 +129,7 @@ public sealed class RoutingInputs
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string? Holder(string? owner, string? status) => owner is not null && status is not null && Open.Contains(status) ? owner : null;
+    private static string? Holder(string? owner, LeadStatus status) => owner is not null && status.IsOpen() ? owner : null;
 
     private static void Move(Dictionary<string, int> moved, string? rep, int n)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Routing;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Storage;
 
@@ -27,20 +28,6 @@ public static class StorageExtensions
     }
 
     /// <summary>
-    /// One lead given to a rep outside a routing batch (a claim, an accepted offer, a reassignment, a pool
-    /// escalation): their counters in their own hour/day/week/month, and their last-assigned time, which
-    /// the longest-idle orderings read. <paramref name="timeZone"/> when the caller already has it. Runs in
-    /// the caller's transaction.
-    /// </summary>
-    public static async Task CountAssignmentAsync(this SwitchboardDb db, string repId, DateTimeOffset now, CancellationToken ct, string? timeZone = null)
-    {
-        timeZone ??= await db.Reps.AsNoTracking().Where(r => r.Id == repId).Select(r => r.TimeZone).FirstAsync(ct);
-        await db.AddToCountersAsync(repId, CapPeriods.For(timeZone, now).All, 1, ct);
-        await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, now), ct);
-        await db.RoutingChangedAsync(ct);
-    }
-
-    /// <summary>
     /// A write routing reads that the change tracker cannot see (an ExecuteUpdate of reps or counters, a
     /// calendar deleted): moves the routing version on, in the caller's transaction, so every routing
     /// snapshot reloads.
@@ -50,10 +37,6 @@ public static class StorageExtensions
         db.RoutingInputs.MarkOther();
         await db.RoutingInputs.BumpAsync(db, ct);
     }
-
-    /// <summary>A lead given to a rep by a conditional UPDATE (a claim, a pool escalation): one more open lead for them.</summary>
-    public static Task GainedOpenLeadAsync(this SwitchboardDb db, string repId, CancellationToken ct) =>
-        db.RoutingInputs.MoveOpenAsync(db, new Dictionary<string, int> { [repId] = 1 }, ct);
 
     public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, SwitchboardOptions options)
     {
@@ -116,7 +99,7 @@ public static class StorageExtensions
     private static async Task EnsurePoolsAsync(SwitchboardDb db, bool fresh, TimeProvider time, CancellationToken ct)
     {
         var known = await db.Pools.Select(p => p.Id).ToListAsync(ct);
-        var orphaned = await db.Leads.Where(l => l.Status == "pooled" && l.PoolId != null && !known.Contains(l.PoolId))
+        var orphaned = await db.Leads.Where(l => l.Status == LeadStatus.Pooled && l.PoolId != null && !known.Contains(l.PoolId))
             .Select(l => l.PoolId!).Distinct().ToListAsync(ct);
         var wanted = (fresh ? DefaultPools : []).Concat(orphaned.Select(id => (Id: id, Name: id)))
             .Where(p => !known.Contains(p.Id)).DistinctBy(p => p.Id).ToList();

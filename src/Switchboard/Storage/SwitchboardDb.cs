@@ -1,3 +1,4 @@
+using Switchboard.Routing.Lifecycle;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
@@ -142,7 +143,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.ToTable("leads");
             e.HasKey(l => l.Id);
-            e.Property(l => l.Status).HasMaxLength(16);
+            e.Property(l => l.Status).HasMaxLength(16).HasConversion(s => s.Name(), s => LeadStatuses.Parse(s));
             // Partial indexes: most leads lack most of these (no phone, no campaign, no deadline yet), and a
             // row whose key is NULL then costs no index write. Every query on them compares the column
             // (=, IN, <=), which both databases read as "IS NOT NULL", so they still use the index.

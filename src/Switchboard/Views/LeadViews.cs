@@ -4,6 +4,7 @@ using Switchboard.Routing;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 using Switchboard.Capture;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Views;
 
@@ -114,7 +115,7 @@ public sealed record LeadView(
             : new CompanyView(l.CompanyName, l.CompanyDomain, l.CompanyEmployees, l.CompanyIndustry, l.CompanyAnnualRevenue),
         l.Country, l.Region, l.City, l.PostalCode, l.Language, l.ProductInterest, l.Value, l.Score,
         l.AttributesJson is null ? null : JsonSerializer.Deserialize<JsonElement>(l.AttributesJson),
-        l.Status, l.OwnerRepId, l.PoolId, l.CreatedAt, l.UpdatedAt, l.AssignedAt, decision, timeline,
+        l.Status.Name(), l.OwnerRepId, l.PoolId, l.CreatedAt, l.UpdatedAt, l.AssignedAt, decision, timeline,
         l.Grade,
         l.ScoreReasonsJson is null ? null : JsonSerializer.Deserialize<List<string>>(l.ScoreReasonsJson),
         l.DisqualifiedReason,

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Routing;
 using Switchboard.Storage;
+using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Work;
 
@@ -64,7 +65,7 @@ public sealed class HeldLeadRetrier(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            held = await db.Leads.AsNoTracking().Where(l => l.Status == "held")
+            held = await db.Leads.AsNoTracking().Where(l => l.Status == LeadStatus.Held)
                 .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id).Select(l => l.Id).ToListAsync(ct);
         }
 
@@ -75,7 +76,7 @@ public sealed class HeldLeadRetrier(
             var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
             await using var tx = await db.BeginRoutingTransactionAsync(ct);
             var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
-            if (lead is not { Status: "held" })
+            if (lead is not { Status: LeadStatus.Held })
             {
                 continue; // routed meanwhile by another instance or a person
             }

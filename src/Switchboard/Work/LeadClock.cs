@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Routing;
+using Switchboard.Routing.Lifecycle;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 
@@ -11,7 +12,7 @@ namespace Switchboard.Work;
 /// so a restart or a second instance loses none; each act is a conditional write, so none happens twice.
 /// </summary>
 public sealed class LeadClock(
-    IServiceScopeFactory scopes, LeadRouting routing, TimeProvider time, SwitchboardOptions options, ILogger<LeadClock> log)
+    IServiceScopeFactory scopes, LeadMoves moves, TimeProvider time, SwitchboardOptions options, ILogger<LeadClock> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,38 +37,21 @@ public sealed class LeadClock(
         }
     }
 
-    /// <summary>Every offer past its window, oldest deadline first.</summary>
+    /// <summary>Every offer past its window, oldest deadline first: those it was offered to are left out and it is offered on.</summary>
     public Task ExpireOffersAsync(CancellationToken ct) => ForEachDueAsync(
-        (leads, now) => leads.Where(l => l.Status == "offered" && l.OfferExpiresAt <= now).OrderBy(l => l.OfferExpiresAt),
-        async (db, lead, now) =>
-        {
-            if (lead is not { Status: "offered" } || lead.OfferExpiresAt > now)
-            {
-                return false; // accepted or declined meanwhile, or handled by another instance
-            }
-
-            var lapsed = lead.OfferedRepIds;
-            db.LeadEvents.Add(new LeadEventRow
-            {
-                LeadId = lead.Id,
-                Type = "offer_expired",
-                At = now,
-                Actor = "system",
-                Note = $"nobody accepted in time ({string.Join(", ", lapsed)}); offering it on without them",
-            });
-            LeadOffers.LeaveOut(lead, lapsed);
-            await routing.RouteAsync(db, lead, "system", now, ct);
-            return true;
-        },
+        (leads, now) => leads.Where(l => l.Status == LeadStatus.Offered && l.OfferExpiresAt <= now).OrderBy(l => l.OfferExpiresAt),
+        (db, lead, now) => Task.FromResult(LeadLifecycle.ExpireOffer(lead.Life(), now)),
         ct);
 
     /// <summary>
     /// Lists the leads <paramref name="due"/> selects, then handles each in its own routing transaction
-    /// with the lead read again, so a request or another instance that got there first is seen.
-    /// <paramref name="act"/> returns whether it changed anything (then it is saved and committed).
+    /// with the lead read again, so a request or another instance that got there first is seen (the step
+    /// then changes nothing). <paramref name="act"/> computes the lifecycle step; a changed one is written
+    /// through <see cref="LeadMoves"/>, saved and committed.
     /// </summary>
     private async Task ForEachDueAsync(
-        Func<IQueryable<LeadRow>, DateTimeOffset, IQueryable<LeadRow>> due, Func<SwitchboardDb, LeadRow, DateTimeOffset, Task<bool>> act, CancellationToken ct)
+        Func<IQueryable<LeadRow>, DateTimeOffset, IQueryable<LeadRow>> due, Func<SwitchboardDb, LeadRow, DateTimeOffset, Task<Step>> act, CancellationToken ct,
+        Func<SwitchboardDb, LeadRow, Step, DateTimeOffset, Task>? after = null, Func<LeadLife, Refusal, DateTimeOffset, Step>? fallback = null)
     {
         List<string> ids;
         await using (var scope = scopes.CreateAsyncScope())
@@ -81,11 +65,31 @@ public sealed class LeadClock(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
             await using var tx = await db.BeginRoutingTransactionAsync(ct);
-            if (await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct) is { } lead && await act(db, lead, time.GetUtcNow()))
+            var now = time.GetUtcNow();
+            if (await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct) is not { } lead || await act(db, lead, now) is not { Changed: true } step)
             {
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                continue;
             }
+
+            if (await moves.ApplyAsync(db, lead, step, now, ct) is { } refused)
+            {
+                // e.g. the rep an escalation names is at their cap: the fallback says so on the lead, once.
+                if (fallback?.Invoke(step.Lead, refused, now) is not { } instead || await moves.ApplyAsync(db, lead, instead, now, ct) is not null)
+                {
+                    log.LogWarning("Lead {LeadId}: the clock's step was refused: {Reason}", id, refused.Reason);
+                    continue;
+                }
+
+                step = instead;
+            }
+
+            if (after is not null)
+            {
+                await after(db, lead, step, now);
+            }
+
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
     }
 
@@ -98,43 +102,18 @@ public sealed class LeadClock(
         (leads, now) => leads.Where(l => l.AcceptDueAt <= now || l.TouchDueAt <= now).OrderBy(l => l.AssignedAt),
         async (db, lead, now) =>
         {
-            var what = lead switch
-            {
-                { AcceptDueAt: { } a } when a <= now => $"not accepted by {a:HH:mm:ss}",
-                { TouchDueAt: { } t } when t <= now => $"not touched by {t:HH:mm:ss}",
-                _ => null,
-            };
-            if (what is null || lead.OwnerRepId is not { } owner)
-            {
-                return false; // met meanwhile, or handled by another instance
-            }
-
-            var sla = LeadSla.Of(lead);
-            LeadSla.Stop(lead);
-            db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "sla_breached", At = now, Actor = "system", RepId = owner, Note = $"{what} ({owner})" });
-            await SetAwayAfterRepeatedBreachesAsync(db, sla, owner, now, ct);
-            switch (sla?.OnBreach)
-            {
-                case { } target when target.StartsWith("pool:", StringComparison.Ordinal):
-                    LeadReassignment.ToPool(db, lead, target["pool:".Length..], $"SLA breached: back to pool '{target["pool:".Length..]}'", now);
-                    break;
-                case "escalate":
-                    var managers = await ManagersOfAsync(db, owner, ct);
-                    db.LeadEvents.Add(new LeadEventRow
-                    {
-                        LeadId = lead.Id, Type = "escalated", At = now, Actor = "system", RepId = managers.FirstOrDefault(),
-                        Note = managers.Count == 0 ? $"SLA breached by {owner}; their teams have no manager to escalate to" : $"SLA breached by {owner}: escalated to {string.Join(", ", managers)}",
-                    });
-                    break;
-                default:
-                    await LeadReassignment.MoveAsync(db, routing, lead, null, "system", "SLA breached", now, ct);
-                    break;
-            }
-
-            lead.UpdatedAt = now;
-            return true;
+            var life = lead.Life();
+            var managers = SlaClock.Breach(life, now) is EscalateOnBreach e ? await ManagersOfAsync(db, e.Owner, ct) : [];
+            return LeadLifecycle.Breach(life, managers, now);
         },
-        ct);
+        ct,
+        after: async (db, lead, step, now) =>
+        {
+            if (step.Events is [{ Type: "sla_breached", RepId: { } owner }, ..])
+            {
+                await SetAwayAfterRepeatedBreachesAsync(db, step.Lead.Sla, owner, now, ct);
+            }
+        });
 
     /// <summary>The managers of the rep's teams.</summary>
     private static async Task<List<string>> ManagersOfAsync(SwitchboardDb db, string repId, CancellationToken ct)
@@ -190,51 +169,21 @@ public sealed class LeadClock(
         (leads, now) => leads.Where(l => l.StaleCheckAt <= now).OrderBy(l => l.StaleCheckAt),
         async (db, lead, now) =>
         {
-            if (lead is not { StaleCheckAt: { } check, OwnerRepId: { } owner } || check > now || LeadSla.Of(lead) is not { UntouchedAfter: { } untouched } sla)
-            {
-                return false;
-            }
-
-            var since = lead.LastActivityAt ?? lead.AssignedAt ?? lead.CreatedAt;
-            var idle = Durations.Format(untouched);
-            switch (lead.StaleStage)
-            {
-                case 0:
-                    db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reminder", At = now, Actor = "system", RepId = owner, Note = $"no activity for {idle} (since {since:u})" });
-                    lead.StaleStage = 1;
-                    lead.StaleCheckAt = sla.ManagerAfter is { } m ? since + m : sla.RecycleAfter is { } r ? since + r : null;
-                    break;
-                case 1 when sla.ManagerAfter is { } managerAfter && now - since < (sla.RecycleAfter ?? TimeSpan.MaxValue):
-                    var managers = await ManagersOfAsync(db, owner, ct);
-                    foreach (var manager in managers.DefaultIfEmpty())
-                    {
-                        db.LeadEvents.Add(new LeadEventRow { LeadId = lead.Id, Type = "reminder", At = now, Actor = "system", RepId = manager, Note = $"{owner}'s lead has had no activity for {Durations.Format(managerAfter)} (manager: {manager ?? "none"})" });
-                    }
-
-                    lead.StaleStage = 2;
-                    lead.StaleCheckAt = sla.RecycleAfter is { } recycle ? since + recycle : null;
-                    break;
-                default:
-                    if (sla.RecycleTo is { } pool)
-                    {
-                        LeadReassignment.ToPool(db, lead, pool, $"no activity since {since:u}: recycled from {owner} to pool '{pool}'", now);
-                    }
-
-                    lead.StaleCheckAt = null;
-                    break;
-            }
-
-            lead.UpdatedAt = now;
-            return true;
+            var life = lead.Life();
+            var managers = life is { StaleStage: 1, OwnerRepId: { } owner } ? await ManagersOfAsync(db, owner, ct) : [];
+            return LeadLifecycle.FollowUp(life, managers, now);
         },
         ct);
 
     /// <summary>Leads waiting in a pool longer than its escalation time: notify, widen or move, once per stay.</summary>
     public async Task EscalatePoolsAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var pools = await db.Pools.AsNoTracking().Where(p => p.EscalateAfter != null).ToListAsync(ct);
+        List<PoolRow> pools;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            pools = await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().Pools.AsNoTracking().Where(p => p.EscalateAfter != null).ToListAsync(ct);
+        }
+
         foreach (var pool in pools)
         {
             if (!Durations.TryParse(pool.EscalateAfter!, out var after))
@@ -242,64 +191,18 @@ public sealed class LeadClock(
                 continue;
             }
 
-            var now = time.GetUtcNow();
-            var since = now - after;
             var poolId = pool.Id;
-            var due = await db.Leads.AsNoTracking()
-                .Where(l => l.PoolId == poolId && l.Status == "pooled" && l.PoolEscalatedAt == null && l.PooledAt <= since)
-                .OrderBy(l => l.PooledAt).Select(l => l.Id).ToListAsync(ct);
-            foreach (var id in due)
-            {
-                await EscalateAsync(db, pool, id, after, now, ct);
-            }
-        }
-    }
-
-    private async Task EscalateAsync(SwitchboardDb db, PoolRow pool, string id, TimeSpan after, DateTimeOffset now, CancellationToken ct)
-    {
-        var poolId = pool.Id;
-        var waiting = db.Leads.Where(l => l.Id == id && l.PoolId == poolId && l.Status == "pooled" && l.PoolEscalatedAt == null);
-        var (target, targetId) = pool.EscalateTo?.Split(':', 2) is [var kind, var to] ? (kind, to) : ("", "");
-        int changed;
-        string note;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        switch (pool.EscalateAction)
-        {
-            case "move" when target == "pool":
-                changed = await waiting.ExecuteUpdateAsync(u => u.SetProperty(l => l.PoolId, targetId).SetProperty(l => l.PooledAt, now).SetProperty(l => l.UpdatedAt, now), ct);
-                note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}: moved to pool '{targetId}'";
-                break;
-            case "move" when target == "rep":
-                changed = await waiting.ExecuteUpdateAsync(u => u
-                    .SetProperty(l => l.Status, "assigned").SetProperty(l => l.OwnerRepId, targetId).SetProperty(l => l.PoolId, (string?)null)
-                    .SetProperty(l => l.PooledAt, (DateTimeOffset?)null).SetProperty(l => l.AssignedAt, now).SetProperty(l => l.UpdatedAt, now), ct);
-                note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}{TimelineNotes.EscalatedToRep}{targetId}";
-                if (changed == 1)
+            var escalation = new PoolEscalation(pool.Id, after, pool.EscalateAction, pool.EscalateTo, [.. pool.WidenTeamIds.Select(t => $"team {t}"), .. pool.WidenRepIds]);
+            await ForEachDueAsync(
+                (leads, now) => leads.Where(l => l.PoolId == poolId && l.Status == LeadStatus.Pooled && l.PoolEscalatedAt == null && l.PooledAt <= now - after).OrderBy(l => l.PooledAt),
+                (db, lead, now) => Task.FromResult(LeadLifecycle.EscalateFromPool(lead.Life(), escalation, now)),
+                ct,
+                after: (db, lead, step, now) =>
                 {
-                    await db.GainedOpenLeadAsync(targetId, ct);
-                    await db.CountAssignmentAsync(targetId, now, ct);
-                }
-
-                break;
-            case "widen":
-                changed = await waiting.ExecuteUpdateAsync(u => u.SetProperty(l => l.PoolEscalatedAt, now), ct);
-                note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}: now also offered to " +
-                       string.Join(", ", pool.WidenTeamIds.Select(t => $"team {t}").Concat(pool.WidenRepIds));
-                break;
-            default:
-                changed = await waiting.ExecuteUpdateAsync(u => u.SetProperty(l => l.PoolEscalatedAt, now), ct);
-                note = $"unclaimed in pool '{poolId}' for {Durations.Format(after)}";
-                break;
+                    log.LogWarning("Lead {LeadId}: {Note}", lead.Id, step.Events[0].Note);
+                    return Task.CompletedTask;
+                },
+                fallback: (life, refused, now) => LeadLifecycle.EscalationRefused(life, escalation, refused, now));
         }
-
-        if (changed == 1)
-        {
-            db.LeadEvents.Add(new LeadEventRow { LeadId = id, Type = "escalated", At = now, Actor = "system", RepId = target == "rep" ? targetId : null, Note = note });
-            await db.SaveChangesAsync(ct);
-            log.LogWarning("Lead {LeadId}: {Note}", id, note);
-        }
-
-        await tx.CommitAsync(ct);
-        db.ChangeTracker.Clear();
     }
 }

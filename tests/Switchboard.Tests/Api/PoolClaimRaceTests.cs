@@ -1,3 +1,4 @@
+using Switchboard.Routing.Lifecycle;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
@@ -80,14 +81,14 @@ public abstract class PoolClaimRaceTests(TestDatabase database) : HostedTests(da
     {
         await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        if (!await db.Leads.AsNoTracking().AnyAsync(l => l.Id == leadId && l.Status == "pooled"))
+        if (!await db.Leads.AsNoTracking().AnyAsync(l => l.Id == leadId && l.Status == LeadStatus.Pooled))
         {
             return 409;
         }
 
         await Task.Yield();
         await db.Leads.Where(l => l.Id == leadId).ExecuteUpdateAsync(u => u
-            .SetProperty(l => l.Status, "assigned")
+            .SetProperty(l => l.Status, LeadStatus.Assigned)
             .SetProperty(l => l.OwnerRepId, repId)
             .SetProperty(l => l.PoolId, (string?)null));
         return 200;

@@ -1,3 +1,4 @@
+using Switchboard.Routing.Lifecycle;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -112,7 +113,7 @@ public abstract class RoutingSnapshotTests(TestDatabase database) : HostedTests(
 
         await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var counted = await db.Leads.Where(l => l.OwnerRepId != null && LeadRouting.OpenStatuses.Contains(l.Status))
+        var counted = await db.Leads.Where(l => l.OwnerRepId != null && LeadStatuses.Open.Contains(l.Status))
             .GroupBy(l => l.OwnerRepId!).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
         var kept = await db.Reps.ToDictionaryAsync(r => r.Id, r => r.OpenLeads);
         Assert.Equal(["a", "b", "c"], kept.Keys.Order());
