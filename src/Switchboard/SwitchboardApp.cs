@@ -56,7 +56,8 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<PoolClaims>();
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
-        builder.Services.AddHostedService<LeadClock>();
+        builder.Services.AddSingleton<LeadClock>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LeadClock>());
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.AddHostedService<EmailDispatcher>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)

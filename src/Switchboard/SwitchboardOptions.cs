@@ -42,6 +42,13 @@ public sealed class SwitchboardOptions
     public int ClockMilliseconds { get; set; } = 500;
 
     /// <summary>
+    /// Whether this instance runs the lead clock (offers, SLA deadlines, reminders, pool escalations) on its
+    /// own (<c>LEAD_CLOCK</c>, true/false). The default value is true; with several instances one may be
+    /// enough, and tests tick it themselves.
+    /// </summary>
+    public bool LeadClock { get; set; } = true;
+
+    /// <summary>
     /// When a new lead is the same person as an existing one: <c>DEDUPE_BY_EMAIL</c>, <c>DEDUPE_BY_PHONE</c>,
     /// <c>DEDUPE_BY_NAME_AT_COMPANY</c> (true/false) and <c>DEDUPE_NAME_THRESHOLD</c> (Jaro-Winkler, 0-1).
     /// The default values match on all three with a threshold of 0.92.
@@ -81,6 +88,7 @@ public sealed class SwitchboardOptions
         o.WebhooksAllowPrivate = Flag(config["WEBHOOKS_ALLOW_PRIVATE"], false);
         o.WebhookTimeoutMilliseconds = int.TryParse(config["WEBHOOK_TIMEOUT_MS"], out var timeout) && timeout > 0 ? timeout : o.WebhookTimeoutMilliseconds;
         o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
+        o.LeadClock = Flag(config["LEAD_CLOCK"], true);
         o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;
         o.Dedupe = new DedupeRules(
             Flag(config["DEDUPE_BY_EMAIL"], true),

@@ -116,6 +116,15 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>The service's own services, for test code that goes around the API on purpose (e.g. a naive control).</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// One look of the lead clock at the (fake) time now, finished when it returns. Hosts started with
+    /// <see cref="ManualClock"/> run no clock of their own, so only these ticks move deadlines on.
+    /// </summary>
+    public Task TickAsync() => Services.GetRequiredService<Switchboard.Work.LeadClock>().TickAsync(CancellationToken.None);
+
+    /// <summary>Settings for a host whose lead clock only the test ticks.</summary>
+    public static Dictionary<string, string> ManualClock() => new() { ["LEAD_CLOCK"] = "false" };
+
     public static async Task<ServiceHost> StartAsync(string db, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var app = await SwitchboardApp.CreateAsync(["--urls", "http://127.0.0.1:0"], b =>

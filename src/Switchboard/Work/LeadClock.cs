@@ -17,16 +17,17 @@ public sealed class LeadClock(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.LeadClock)
+        {
+            return; // another instance runs it (or a test ticks it)
+        }
+
         var interval = TimeSpan.FromMilliseconds(options.ClockMilliseconds);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ExpireOffersAsync(stoppingToken);
-                await BreachSlasAsync(stoppingToken);
-                await RemindAsync(stoppingToken);
-                await FollowUpUntouchedAsync(stoppingToken);
-                await EscalatePoolsAsync(stoppingToken);
+                await TickAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -35,6 +36,16 @@ public sealed class LeadClock(
 
             await Task.Delay(interval, time, stoppingToken);
         }
+    }
+
+    /// <summary>One look at every deadline that passed by now; what is due is handled, each in its own transaction.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        await ExpireOffersAsync(ct);
+        await BreachSlasAsync(ct);
+        await RemindAsync(ct);
+        await FollowUpUntouchedAsync(ct);
+        await EscalatePoolsAsync(ct);
     }
 
     /// <summary>Every offer past its window, oldest deadline first: those it was offered to are left out and it is offered on.</summary>
