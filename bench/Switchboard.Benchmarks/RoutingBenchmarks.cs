@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Switchboard.Leads;
 using Switchboard.Routing;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Switchboard.Routing.Conditions;
-using Switchboard.Routing.Flows;
-using Switchboard.Routing.Model;
+using Switchboard.Leads;
+using Switchboard.Leads.Conditions;
 
 namespace Switchboard.Intake;
 

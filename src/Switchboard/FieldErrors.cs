@@ -10,7 +10,7 @@ public sealed class FieldErrors
     public IReadOnlyDictionary<string, List<string>> All => _errors;
 
     /// <summary>Every document error (flows, intake rules), each under its field.</summary>
-    public void AddAll(IEnumerable<Routing.Flows.FlowError> documentErrors)
+    public void AddAll(IEnumerable<Leads.FlowError> documentErrors)
     {
         foreach (var e in documentErrors)
         {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Switchboard.Api;
@@ -6,7 +5,7 @@ using Switchboard.Auth;
 using Switchboard.Capture;
 using Switchboard.Notify;
 using Switchboard.Pools;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Scoring;
 using Switchboard.Storage;
 using Switchboard.Work;

@@ -1,4 +1,4 @@
-using Switchboard.Routing.Model;
+using Switchboard.Leads;
 
 namespace Switchboard.Intake.Tests;
 

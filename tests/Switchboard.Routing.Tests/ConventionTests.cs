@@ -22,10 +22,14 @@ public class ConventionTests
     }
 
     [Fact]
-    public void Engine_ReferencesOnlyTheBaseClassLibrary()
+    public void Engine_ReferencesOnlyTheBaseClassLibrary_AndTheLeadCore()
     {
         var references = typeof(Router).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
 
-        Assert.All(references, name => Assert.True(name == "netstandard" || name.StartsWith("System", StringComparison.Ordinal), $"the engine references {name}"));
+        Assert.Contains("Switchboard.Leads", references);
+        Assert.All(references, name => Assert.True(IsBcl(name) || name == "Switchboard.Leads", $"the engine references {name}"));
+        Assert.All(typeof(Leads.Lead).Assembly.GetReferencedAssemblies(), a => Assert.True(IsBcl(a.Name!), $"the lead core references {a.Name}"));
     }
+
+    private static bool IsBcl(string name) => name == "netstandard" || name.StartsWith("System", StringComparison.Ordinal);
 }

@@ -38,4 +38,22 @@ public sealed partial class LayerTests
         Assert.True(offenders.Count == 0, "these files refer to Switchboard.Api: " + string.Join(", ", offenders));
         Assert.True(Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories).Count() > 50, "the scan saw the host's source");
     }
+
+    [Fact]
+    public void HostNamespaces_DifferFromTheEngines()
+    {
+        var host = typeof(Distribution.LeadRouting).Assembly.GetTypes().Select(t => t.Namespace ?? "").Distinct().ToList();
+
+        Assert.Contains("Switchboard.Distribution", host);
+        Assert.DoesNotContain(host, n => n == "Switchboard.Routing" || n.StartsWith("Switchboard.Routing.", StringComparison.Ordinal) || n.StartsWith("Switchboard.Leads", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Intake_SharesOnlyTheLeadCoreWithRouting()
+    {
+        var references = typeof(Intake.IntakeRules).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Contains("Switchboard.Leads", references);
+        Assert.DoesNotContain("Switchboard.Routing", references);
+    }
 }

@@ -1,4 +1,4 @@
-using Switchboard.Routing.Conditions;
+using Switchboard.Leads.Conditions;
 using Switchboard.Routing.Strategies;
 
 namespace Switchboard.Routing.Flows;
@@ -93,6 +93,3 @@ public sealed record CompiledFlow(int Version, IReadOnlyList<CompiledRule> Rules
     /// <summary>Whether any rule routes by account owner, so the host looks the lead's account up.</summary>
     public bool NeedsAccount { get; } = Rules.Any(r => r.Strategy?.NeedsAccount == true);
 }
-
-/// <summary>One problem in a flow document: where (a JSON-path-like field), and why.</summary>
-public sealed record FlowError(string Field, string Message, string? Rule = null, int? Position = null);

@@ -1,4 +1,5 @@
-using Switchboard.Routing.Conditions;
+using Switchboard.Leads;
+using Switchboard.Leads.Conditions;
 using Switchboard.Routing.Strategies;
 
 namespace Switchboard.Routing.Flows;

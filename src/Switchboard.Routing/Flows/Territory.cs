@@ -1,5 +1,5 @@
 using System.Globalization;
-using Switchboard.Routing.Model;
+using Switchboard.Leads;
 
 namespace Switchboard.Routing.Flows;
 

@@ -1,3 +1,4 @@
+using Switchboard.Leads;
 using Switchboard.Routing.Model;
 
 namespace Switchboard.Routing.Strategies;

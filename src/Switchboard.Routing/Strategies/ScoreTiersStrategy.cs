@@ -1,5 +1,6 @@
 using System.Globalization;
-using Switchboard.Routing.Conditions;
+using Switchboard.Leads;
+using Switchboard.Leads.Conditions;
 using Switchboard.Routing.Model;
 
 namespace Switchboard.Routing.Strategies;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Switchboard.Leads;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 

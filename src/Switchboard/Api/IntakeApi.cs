@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Intake;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 
 namespace Switchboard.Api;
 

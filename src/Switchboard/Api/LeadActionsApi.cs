@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Routing.Lifecycle;
 using Switchboard.Storage;
 using Switchboard.Views;

@@ -1,12 +1,11 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Pools;
-using Switchboard.Routing;
-using Switchboard.Routing.Conditions;
+using Switchboard.Distribution;
+using Switchboard.Leads.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 using Switchboard.Views;
@@ -98,7 +97,7 @@ public sealed record PoolInput(
             }
         }
 
-        if (Condition is { Length: > 0 } condition && Routing.Conditions.Condition.Compile(condition).Error is { } error)
+        if (Condition is { Length: > 0 } condition && Leads.Conditions.Condition.Compile(condition).Error is { } error)
         {
             errors.Add("condition", error.ToString());
         }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,7 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
 using Switchboard.Work;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 using Switchboard.Work;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Intake;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Storage;
 
 namespace Switchboard.Capture;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Switchboard.Intake;
+using Switchboard.Distribution;
 using Switchboard.Routing;
 using Switchboard.Scoring;
 using Switchboard.Storage;

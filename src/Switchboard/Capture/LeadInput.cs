@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Switchboard.Intake;
-using Switchboard.Routing.Model;
 using Switchboard.Storage;
 using Switchboard.Routing.Lifecycle;
 

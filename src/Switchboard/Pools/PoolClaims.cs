@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Distribution;
 using Switchboard.Routing;
 using Switchboard.Routing.Lifecycle;
 using Switchboard.Storage;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Capture;
 using Switchboard.Storage;
 

@@ -1,8 +1,7 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Storage;

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Switchboard.Notify;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 
 namespace Switchboard.Storage;
 

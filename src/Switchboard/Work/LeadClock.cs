@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Routing.Lifecycle;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;

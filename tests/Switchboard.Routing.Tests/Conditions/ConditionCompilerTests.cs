@@ -1,5 +1,5 @@
-using Switchboard.Routing.Conditions;
-using Switchboard.Routing.Model;
+using Switchboard.Leads;
+using Switchboard.Leads.Conditions;
 
 namespace Switchboard.Routing.Tests.Conditions;
 

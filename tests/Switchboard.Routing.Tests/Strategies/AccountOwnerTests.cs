@@ -1,3 +1,4 @@
+using Switchboard.Leads;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;

@@ -1,4 +1,5 @@
 using CsCheck;
+using Switchboard.Leads;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;

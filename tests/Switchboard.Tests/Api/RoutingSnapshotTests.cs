@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Switchboard.Routing;
+using Switchboard.Distribution;
 using Switchboard.Storage;
 
 namespace Switchboard.Tests.Api;

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Switchboard.Intake;
+using Switchboard.Leads;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>A stored lead as the engine sees it.</summary>
 public static class LeadMapping

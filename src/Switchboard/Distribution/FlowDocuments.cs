@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Switchboard.Leads;
 using Switchboard.Routing.Flows;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>Reads documents written in YAML or JSON (flows, intake rules) into their document classes.</summary>
 public static class FlowDocuments

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>A stored rep as the engine sees it.</summary>
 public static class RepMapping

@@ -1,6 +1,5 @@
-using Switchboard.Routing.Model;
 
-namespace Switchboard.Routing.Conditions;
+namespace Switchboard.Leads.Conditions;
 
 /// <summary>
 /// The lead fields a condition may read, each with a compiled accessor. An explicit table instead of

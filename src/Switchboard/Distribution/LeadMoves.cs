@@ -1,7 +1,7 @@
 using Switchboard.Routing.Lifecycle;
 using Switchboard.Storage;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>
 /// Writes a lifecycle <see cref="Step"/> onto a stored lead in the caller's routing transaction: a step

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Routing.Conditions;
+using Switchboard.Routing;
+using Switchboard.Leads.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
 using Switchboard.Storage;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>
 /// Everything routing reads besides the lead — the active flow, reps with their calendars and load,

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Switchboard.Routing.Model;
 
-namespace Switchboard.Routing.Conditions;
+namespace Switchboard.Leads.Conditions;
 
 /// <summary>
 /// Parses and compiles condition expressions such as

@@ -3,7 +3,7 @@ using Switchboard.Routing.Flows;
 using Switchboard.Routing.Lifecycle;
 using Switchboard.Storage;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>A stored lead's lifecycle part, to and from the engine's <see cref="LeadLife"/>.</summary>
 public static class LeadLifeMapping

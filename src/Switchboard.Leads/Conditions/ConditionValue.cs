@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Switchboard.Routing.Conditions;
+namespace Switchboard.Leads.Conditions;
 
 public enum ValueKind
 {

@@ -4,7 +4,7 @@ using Switchboard.Intake;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>A team, rep or pool that a document names: where (a field path) and who names it (for messages).</summary>
 public sealed record Reference(string Kind, string Id, string Field, string Who)

@@ -1,6 +1,5 @@
-using Switchboard.Routing.Model;
 
-namespace Switchboard.Routing.Conditions;
+namespace Switchboard.Leads.Conditions;
 
 /// <summary>A condition compiled once per flow version into plain delegates: no reflection, no I/O.</summary>
 public sealed class Condition

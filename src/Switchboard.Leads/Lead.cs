@@ -1,4 +1,4 @@
-namespace Switchboard.Routing.Model;
+namespace Switchboard.Leads;
 
 /// <summary>A lead as the engine sees it: contact, company, location and custom attributes.</summary>
 public sealed record Lead

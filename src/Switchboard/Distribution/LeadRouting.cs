@@ -1,16 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Routing.Conditions;
+using Switchboard.Leads;
+using Switchboard.Routing;
+using Switchboard.Leads.Conditions;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Lifecycle;
 using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
 using Switchboard.Storage;
-using Switchboard.Work;
 using Switchboard.Views;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>
 /// The host's side of routing: takes what the pure engine needs from the routing snapshot (reps with

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>
 /// Compiled flows by version. A version never changes once saved, so each is compiled once per

@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Leads;
 using Switchboard.Intake;
-using Switchboard.Routing.Model;
 using Switchboard.Storage;
-using Switchboard.Capture;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Distribution;
 
 /// <summary>
 /// Finds who already works a lead's company: the owner of the account the lead was matched to on
