@@ -6,11 +6,8 @@ namespace Switchboard.Routing.Strategies;
 /// <summary>Options of <see cref="AccountOwnerStrategy"/>: none.</summary>
 public sealed record AccountOwnerOptions
 {
-    public static AccountOwnerOptions Parse(IReadOnlyDictionary<string, string> options)
-    {
-        StrategyCatalog.RejectUnknown(AccountOwnerStrategy.StrategyName, options);
-        return new AccountOwnerOptions();
-    }
+    /// <summary>Takes no options: any key given is an error.</summary>
+    public static AccountOwnerOptions Read(OptionReader options) => new();
 }
 
 /// <summary>

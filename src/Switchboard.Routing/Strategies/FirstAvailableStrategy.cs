@@ -5,11 +5,8 @@ namespace Switchboard.Routing.Strategies;
 /// <summary>Options of <see cref="FirstAvailableStrategy"/>: none.</summary>
 public sealed record FirstAvailableOptions
 {
-    public static FirstAvailableOptions Parse(IReadOnlyDictionary<string, string> options)
-    {
-        StrategyCatalog.RejectUnknown(FirstAvailableStrategy.StrategyName, options);
-        return new FirstAvailableOptions();
-    }
+    /// <summary>Takes no options: any key given is an error.</summary>
+    public static FirstAvailableOptions Read(OptionReader options) => new();
 }
 
 /// <summary>

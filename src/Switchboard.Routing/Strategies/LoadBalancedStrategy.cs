@@ -15,36 +15,16 @@ public sealed record LoadBalancedOptions
     /// <summary>The trailing window for <c>load: assigned</c>. The default value is 24 hours.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromHours(24);
 
-    public static LoadBalancedOptions Parse(IReadOnlyDictionary<string, string> options)
+    public static LoadBalancedOptions Read(OptionReader options)
     {
-        StrategyCatalog.RejectUnknown(LoadBalancedStrategy.StrategyName, options, "load", "window");
-        var result = new LoadBalancedOptions();
-        if (options.TryGetValue("load", out var load))
+        var load = options.OneOf("load", ["open", "assigned"], "open", "what counts as load: open leads owned now, or leads assigned within the window", label: "load ");
+        var window = options.Duration("window", TimeSpan.FromHours(24), "24h", "the trailing window for load: assigned");
+        if (options.Has("window") && load != "assigned")
         {
-            if (load is not ("open" or "assigned"))
-            {
-                throw new StrategyOptionException("load", $"load '{load}' is not one of open, assigned");
-            }
-
-            result = result with { Load = load };
+            options.Fail("window", "window applies to load: assigned (leads assigned within the window)");
         }
 
-        if (options.TryGetValue("window", out var window))
-        {
-            if (result.Load != "assigned")
-            {
-                throw new StrategyOptionException("window", "window applies to load: assigned (leads assigned within the window)");
-            }
-
-            if (!Durations.TryParse(window, out var span))
-            {
-                throw new StrategyOptionException("window", $"'{window}' is not {Durations.Expected}");
-            }
-
-            result = result with { Window = span };
-        }
-
-        return result;
+        return new LoadBalancedOptions { Load = load, Window = window };
     }
 }
 

@@ -5,11 +5,8 @@ namespace Switchboard.Routing.Strategies;
 /// <summary>Options of <see cref="RandomWeightedStrategy"/>: none; the split comes from each rep's <c>weight</c>.</summary>
 public sealed record RandomWeightedOptions
 {
-    public static RandomWeightedOptions Parse(IReadOnlyDictionary<string, string> options)
-    {
-        StrategyCatalog.RejectUnknown(RandomWeightedStrategy.StrategyName, options);
-        return new RandomWeightedOptions();
-    }
+    /// <summary>Takes no options: any key given is an error.</summary>
+    public static RandomWeightedOptions Read(OptionReader options) => new();
 }
 
 /// <summary>

@@ -3,11 +3,8 @@ namespace Switchboard.Routing.Strategies;
 /// <summary>Options of <see cref="RoundRobinStrategy"/>: none yet.</summary>
 public sealed record RoundRobinOptions
 {
-    public static RoundRobinOptions Parse(IReadOnlyDictionary<string, string> options)
-    {
-        StrategyCatalog.RejectUnknown(RoundRobinStrategy.StrategyName, options);
-        return new RoundRobinOptions();
-    }
+    /// <summary>Takes no options: any key given is an error.</summary>
+    public static RoundRobinOptions Read(OptionReader options) => new();
 }
 
 /// <summary>

@@ -20,42 +20,21 @@ public sealed record ScoreTiersOptions
     /// <summary>A condition for immediate-need leads, which go to the top tier whatever their score.</summary>
     public Condition? Urgent { get; init; }
 
-    public static ScoreTiersOptions Parse(IReadOnlyDictionary<string, string> options)
+    public static ScoreTiersOptions Read(OptionReader options)
     {
-        StrategyCatalog.RejectUnknown(ScoreTiersStrategy.StrategyName, options, "field", "tiers", "urgent");
-        var o = new ScoreTiersOptions();
-        if (options.TryGetValue("field", out var field))
+        var field = options.OneOf("field", ["score", "value"], "score", "which number of the lead picks the tier");
+        var tiers = options.Value<IReadOnlyList<ScoreTier>>(
+            "tiers", "tiers, highest first", [], null, "reps' seniority by threshold, e.g. \"senior >= 80, mid >= 50, junior\" (required)", ParseTiers);
+        if (!options.Has("tiers"))
         {
-            if (field is not ("score" or "value"))
-            {
-                throw new StrategyOptionException("field", $"'{field}' is not one of score, value");
-            }
-
-            o = o with { Field = field };
+            options.Fail("tiers", "required, e.g. \"senior >= 80, mid >= 50, junior\" (reps' seniority, highest first)");
         }
 
-        if (!options.TryGetValue("tiers", out var tiers))
-        {
-            throw new StrategyOptionException("tiers", "required, e.g. \"senior >= 80, mid >= 50, junior\" (reps' seniority, highest first)");
-        }
-
-        o = o with { Tiers = ParseTiers(tiers) };
-
-        if (options.TryGetValue("urgent", out var urgent))
-        {
-            var compiled = Condition.Compile(urgent);
-            if (compiled.Error is { } e)
-            {
-                throw new StrategyOptionException("urgent", e.ToString());
-            }
-
-            o = o with { Urgent = compiled.Condition };
-        }
-
-        return o;
+        var urgent = options.Condition("urgent", "immediate-need leads, which go to the top tier whatever their score");
+        return new ScoreTiersOptions { Field = field, Tiers = tiers, Urgent = urgent };
     }
 
-    private static List<ScoreTier> ParseTiers(string text)
+    private static (IReadOnlyList<ScoreTier>, string?) ParseTiers(string text)
     {
         var tiers = new List<ScoreTier>();
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -74,11 +53,11 @@ public sealed record ScoreTiersOptions
             }
             else
             {
-                throw new StrategyOptionException("tiers", $"'{parts[i]}': write tiers highest first as 'seniority >= number', e.g. \"senior >= 80, mid >= 50, junior\"");
+                return ([], $"'{parts[i]}': write tiers highest first as 'seniority >= number', e.g. \"senior >= 80, mid >= 50, junior\"");
             }
         }
 
-        return tiers;
+        return (tiers, null);
     }
 }
 

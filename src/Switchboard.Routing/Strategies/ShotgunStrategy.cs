@@ -7,19 +7,8 @@ namespace Switchboard.Routing.Strategies;
 /// <summary>Options of <see cref="ShotgunStrategy"/>: how many reps are offered the lead at once.</summary>
 public sealed record ShotgunOptions(int Size = 3)
 {
-    public static ShotgunOptions Parse(IReadOnlyDictionary<string, string> options)
-    {
-        StrategyCatalog.RejectUnknown(ShotgunStrategy.StrategyName, options, "size");
-        var o = new ShotgunOptions();
-        if (options.TryGetValue("size", out var size))
-        {
-            o = int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
-                ? o with { Size = n }
-                : throw new StrategyOptionException("size", $"'{size}' is not a whole number of 1 or more");
-        }
-
-        return o;
-    }
+    public static ShotgunOptions Read(OptionReader options) =>
+        new(options.Count("size", 3, 1, "how many reps are offered the lead at once; the first to accept gets it"));
 }
 
 /// <summary>

@@ -42,74 +42,47 @@ public sealed record SkillsOptions
     /// </summary>
     public TimeSpan? RelaxAfter { get; init; }
 
-    private static readonly string[] Known = ["required", "preferred", "language", "industry", "product", "sizeBand", "sizeBands", "relaxAfter"];
-
-    public static SkillsOptions Parse(IReadOnlyDictionary<string, string> options)
+    public static SkillsOptions Read(OptionReader options)
     {
-        StrategyCatalog.RejectUnknown(SkillsStrategy.StrategyName, options, Known);
-        var o = new SkillsOptions();
-        if (options.TryGetValue("required", out var required))
+        var o = new SkillsOptions
         {
-            o = o with { Required = List(required) };
-        }
-
-        if (options.TryGetValue("preferred", out var preferred))
-        {
-            o = o with { Preferred = List(preferred) };
-        }
-
-        o = o with
-        {
-            Language = Need(options, "language"),
-            Industry = Need(options, "industry"),
-            Product = Need(options, "product"),
-            SizeBand = Need(options, "sizeBand"),
+            Required = options.List("required", "skills every rep must have, e.g. \"enterprise, security\""),
+            Preferred = options.List("preferred", "skills that rank reps (the most matched wins), or filter until relaxAfter"),
+            Language = Need(options, "language", "the lead's language among the rep's languages"),
+            Industry = Need(options, "industry", "the lead's company industry among the rep's skills"),
+            Product = Need(options, "product", "the lead's product interest among the rep's skills"),
+            SizeBand = Need(options, "sizeBand", "the lead's company-size band among the rep's skills"),
+            SizeBands = options.Value<IReadOnlyList<(string, int?)>>(
+                "sizeBands", "bands by employee count, smallest first", new SkillsOptions().SizeBands, "smb<100, mid-market<1000, enterprise", "the company-size bands sizeBand matches", ParseBands),
+            RelaxAfter = options.Duration("relaxAfter", "preferred skills are required until the lead has waited this long, then only rank"),
         };
-
-        if (options.TryGetValue("sizeBands", out var bands))
-        {
-            o = o with { SizeBands = ParseBands(bands) };
-        }
-
-        if (options.TryGetValue("relaxAfter", out var relax))
-        {
-            if (!Durations.TryParse(relax, out var span))
-            {
-                throw new StrategyOptionException("relaxAfter", $"'{relax}' is not {Durations.Expected}");
-            }
-
-            o = o with { RelaxAfter = span };
-        }
 
         var anyPreferred = o.Preferred.Count > 0 || new[] { o.Language, o.Industry, o.Product, o.SizeBand }.Contains(SkillNeed.Preferred);
         if (o.RelaxAfter is not null && !anyPreferred)
         {
-            throw new StrategyOptionException("relaxAfter", "relaxAfter relaxes preferred skills, and none are given");
+            options.Fail("relaxAfter", "relaxAfter relaxes preferred skills, and none are given");
         }
 
         if (!anyPreferred && o.Required.Count == 0 && new[] { o.Language, o.Industry, o.Product, o.SizeBand }.All(n => n == SkillNeed.None))
         {
-            throw new StrategyOptionException("required", "name what to match: required, preferred, language, industry, product or sizeBand");
+            options.Fail("required", "name what to match: required, preferred, language, industry, product or sizeBand");
         }
 
         return o;
     }
 
-    private static List<string> List(string text) =>
-        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    private static SkillNeed Need(IReadOnlyDictionary<string, string> options, string key) =>
-        !options.TryGetValue(key, out var v) ? SkillNeed.None : v switch
+    private static SkillNeed Need(OptionReader options, string key, string doc) =>
+        options.Value(key, "one of required, preferred", SkillNeed.None, null, doc, v => v switch
         {
-            "required" => SkillNeed.Required,
-            "preferred" => SkillNeed.Preferred,
-            _ => throw new StrategyOptionException(key, $"'{v}' is not one of required, preferred"),
-        };
+            "required" => (SkillNeed.Required, null),
+            "preferred" => (SkillNeed.Preferred, (string?)null),
+            _ => (SkillNeed.None, $"'{v}' is not one of required, preferred"),
+        });
 
-    private static List<(string, int?)> ParseBands(string text)
+    private static (IReadOnlyList<(string, int?)>, string?) ParseBands(string text)
     {
         var bands = new List<(string, int?)>();
-        var parts = List(text);
+        var parts = OptionReader.Split(text);
         for (var i = 0; i < parts.Count; i++)
         {
             var lt = parts[i].IndexOf('<', StringComparison.Ordinal);
@@ -124,16 +97,13 @@ public sealed record SkillsOptions
             }
             else
             {
-                throw new StrategyOptionException("sizeBands", $"'{parts[i]}': write bands smallest first, e.g. \"smb<100, mid-market<1000, enterprise\"");
+                return ([], $"'{parts[i]}': write bands smallest first, e.g. \"smb<100, mid-market<1000, enterprise\"");
             }
         }
 
-        if (bands[^1].Item2 is not null)
-        {
-            throw new StrategyOptionException("sizeBands", "the last band takes every larger company, e.g. \"smb<100, mid-market<1000, enterprise\"");
-        }
-
-        return bands;
+        return bands.Count == 0 || bands[^1].Item2 is not null
+            ? ([], "the last band takes every larger company, e.g. \"smb<100, mid-market<1000, enterprise\"")
+            : (bands, null);
     }
 }
 

@@ -7,11 +7,8 @@ namespace Switchboard.Routing.Strategies;
 /// <summary>Options of <see cref="TerritoryStrategy"/>: none; territories are defined in the flow, owners on each rep.</summary>
 public sealed record TerritoryOptions
 {
-    public static TerritoryOptions Parse(IReadOnlyDictionary<string, string> options)
-    {
-        StrategyCatalog.RejectUnknown(TerritoryStrategy.StrategyName, options);
-        return new TerritoryOptions();
-    }
+    /// <summary>Takes no options: any key given is an error.</summary>
+    public static TerritoryOptions Read(OptionReader options) => new();
 }
 
 /// <summary>

@@ -23,32 +23,13 @@ public sealed record TopPerformerOptions
     /// <summary>Leads a rep may get per month (their time zone), so top reps are not flooded. The default value is 150; 0 turns it off.</summary>
     public int MonthlyCap { get; init; } = 150;
 
-    public static TopPerformerOptions Parse(IReadOnlyDictionary<string, string> options)
+    public static TopPerformerOptions Read(OptionReader options) => new()
     {
-        StrategyCatalog.RejectUnknown(TopPerformerStrategy.StrategyName, options, "measure", "window", "minSample", "monthlyCap");
-        var o = new TopPerformerOptions();
-        if (options.TryGetValue("measure", out var measure))
-        {
-            o = measure is "conversion" or "close-rate" ? o with { Measure = measure } : throw new StrategyOptionException("measure", $"'{measure}' is not one of conversion, close-rate");
-        }
-
-        if (options.TryGetValue("window", out var window))
-        {
-            o = Durations.TryParse(window, out var span) ? o with { Window = span } : throw new StrategyOptionException("window", $"'{window}' is not {Durations.Expected}");
-        }
-
-        if (options.TryGetValue("minSample", out var min))
-        {
-            o = int.TryParse(min, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? o with { MinSample = n } : throw new StrategyOptionException("minSample", $"'{min}' is not a whole number of 0 or more");
-        }
-
-        if (options.TryGetValue("monthlyCap", out var cap))
-        {
-            o = int.TryParse(cap, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? o with { MonthlyCap = n } : throw new StrategyOptionException("monthlyCap", $"'{cap}' is not a whole number of 0 or more");
-        }
-
-        return o;
-    }
+        Measure = options.OneOf("measure", ["conversion", "close-rate"], "conversion", "conversion: qualified or won / assigned; close-rate: won / (won + lost)"),
+        Window = options.Duration("window", TimeSpan.FromDays(90), "90d", "the trailing window of assignments measured"),
+        MinSample = options.Count("minSample", 20, 0, "below this many measured leads a rep gets the group's average rate"),
+        MonthlyCap = options.Count("monthlyCap", 150, 0, "leads a rep may get per month (their time zone), so top reps are not flooded; 0 turns it off"),
+    };
 }
 
 /// <summary>

@@ -5,11 +5,8 @@ namespace Switchboard.Routing.Strategies;
 /// <summary>Options of <see cref="WeightedRoundRobinStrategy"/>: none yet; weights come from each rep's <c>weight</c>.</summary>
 public sealed record WeightedRoundRobinOptions
 {
-    public static WeightedRoundRobinOptions Parse(IReadOnlyDictionary<string, string> options)
-    {
-        StrategyCatalog.RejectUnknown(WeightedRoundRobinStrategy.StrategyName, options);
-        return new WeightedRoundRobinOptions();
-    }
+    /// <summary>Takes no options: any key given is an error.</summary>
+    public static WeightedRoundRobinOptions Read(OptionReader options) => new();
 }
 
 /// <summary>
