@@ -55,13 +55,6 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public abstract Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct);
 
     /// <summary>
-    /// Starts a transaction for one rep's claim: claims by one rep run one at a time (so claim limits
-    /// hold), claims by different reps run side by side on PostgreSQL. SQLite has one writer anyway.
-    /// The lead itself is won by a conditional UPDATE, whatever the lock.
-    /// </summary>
-    public abstract Task<RoutingTransaction> BeginRepTransactionAsync(string repId, CancellationToken ct);
-
-    /// <summary>
     /// Every save also writes the events its new timeline entries announce (the transactional outbox),
     /// so no feature can change a lead and forget to tell, and nothing rolled back is ever told.
     /// </summary>
@@ -295,8 +288,6 @@ public sealed class SqliteSwitchboardDb(DbContextOptions<SqliteSwitchboardDb> op
         }
     }
 
-    public override Task<RoutingTransaction> BeginRepTransactionAsync(string repId, CancellationToken ct) => BeginRoutingTransactionAsync(ct);
-
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot compare or order DateTimeOffset stored as text; store ticks so it can.
@@ -317,13 +308,6 @@ public sealed class PostgresSwitchboardDb(DbContextOptions<PostgresSwitchboardDb
         return new RoutingTransaction(this, tx, null);
     }
 
-    /// <summary>Rep locks use the two-key advisory lock space under their own class id, apart from the routing lock.</summary>
-    public override async Task<RoutingTransaction> BeginRepTransactionAsync(string repId, CancellationToken ct)
-    {
-        var tx = await Database.BeginTransactionAsync(ct);
-        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(1400332900, hashtext({repId}))", ct);
-        return new RoutingTransaction(this, tx, null);
-    }
 }
 
 /// <summary>
