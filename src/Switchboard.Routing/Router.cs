@@ -14,7 +14,7 @@ public sealed record RoutingOutcome(RoutingDecision Decision, string? StateKey, 
 /// Routes one lead through a compiled flow. Pure: the reps' state, teams' counters, strategy state and
 /// <c>now</c> come in, a decision and the new strategy state go out. The host stores both in one transaction.
 /// </summary>
-public static class Router
+public static partial class Router
 {
     public static RoutingOutcome Route(
         Lead lead,
@@ -134,135 +134,6 @@ public static class Router
         return Done(Fallback(flow, byId, trace, now, passedOn));
     }
 
-    /// <summary>
-    /// Lets the strategy pick, within the rule's fairness: a returning rep under <c>catch-up</c> takes the
-    /// extra turns owed first; under <c>reset</c> they wait behind the others once. Then the ledger moves:
-    /// everyone present or merely away is owed their share of this lead, the winner receives one.
-    /// </summary>
-    private static (StrategyPick Pick, StrategyState After, string Note) PickFairly(
-        CompiledRule rule, Lead lead, Field field, StrategyState before, DateTimeOffset now)
-    {
-        var strategy = rule.Strategy!;
-        var fairness = rule.Fairness;
-        var balances = Carry(before.Balances, field.Reps);
-        var extra = Carry(before.ExtraTurns, field.Reps);
-        var waiting = Carry(before.Waiting, field.Reps);
-        var notes = new List<string>();
-
-        foreach (var rep in field.Eligible.Where(r => before.Absent.Contains(r.Id, StringComparer.Ordinal)))
-        {
-            var balance = balances.GetValueOrDefault(rep.Id);
-            switch (fairness.Mode)
-            {
-                case FairnessMode.CatchUp when Math.Floor(-balance + 1e-9) >= 1:
-                    var turns = (int)Math.Min(fairness.CatchUpMax, Math.Floor(-balance + 1e-9));
-                    extra[rep.Id] = turns;
-                    notes.Add($"{rep.Id} is back {Owed(balance)}: {turns} extra turn(s) (fairness {fairness})");
-                    break;
-                case FairnessMode.Reset:
-                    balances[rep.Id] = 0;
-                    extra.Remove(rep.Id);
-                    if (field.Eligible.Count > 1)
-                    {
-                        waiting[rep.Id] = field.Eligible.Count - 1;
-                    }
-
-                    notes.Add($"{rep.Id} is back: balance cleared, behind the {field.Eligible.Count - 1} others (fairness reset)");
-                    break;
-                default:
-                    notes.Add($"{rep.Id} is back {Owed(balance)} and resumes their place (fairness {fairness})");
-                    break;
-            }
-        }
-
-        StrategyPick pick;
-        var owed = field.Eligible.Where(r => extra.GetValueOrDefault(r.Id) > 0).OrderByDescending(r => extra[r.Id]).FirstOrDefault();
-        if (owed is not null)
-        {
-            var left = extra[owed.Id] - 1;
-            if (left > 0)
-            {
-                extra[owed.Id] = left;
-            }
-            else
-            {
-                extra.Remove(owed.Id);
-            }
-
-            pick = new StrategyPick(owed, before with { Pointer = owed.Id },
-                fairness.Mode == FairnessMode.Reset
-                    ? $"reset: {owed.Id} let the others go first and now takes their turn"
-                    : $"catch-up: {owed.Id} gets an extra turn for leads missed while away ({left} more to come)");
-        }
-        else
-        {
-            List<RepState> ready = [.. field.Eligible.Where(r => waiting.GetValueOrDefault(r.Id) <= 0)];
-            if (ready.Count == 0)
-            {
-                ready = field.Eligible;
-            }
-
-            pick = strategy.Pick(new StrategyInput(lead, field.Reps, ready, before, now));
-        }
-
-        // Reset: a returning rep waits while each of the others takes a turn, then goes next.
-        foreach (var id in waiting.Keys.ToList())
-        {
-            if (id == pick.Rep.Id)
-            {
-                waiting.Remove(id);
-            }
-            else if (--waiting[id] <= 0)
-            {
-                waiting.Remove(id);
-                extra[id] = 1;
-            }
-            else
-            {
-                notes.Add($"{id} waits {waiting[id]} more turn(s) at the back (fairness reset)");
-            }
-        }
-
-        // The ledger: each rep present or merely away is owed their share of this lead; reps at a cap or
-        // filtered out by the strategy are not (they are not meant to get it).
-        var owedSet = field.Reps.Where(r => field.Owed.Contains(r.Id)).ToList();
-        var shares = strategy.SharesOf(owedSet);
-        var total = shares?.Sum(s => Math.Max(0, s)) ?? owedSet.Count;
-        for (var i = 0; i < owedSet.Count; i++)
-        {
-            var share = total > 0 ? Math.Max(0, shares?[i] ?? 1) / total : 1.0 / owedSet.Count;
-            balances[owedSet[i].Id] = Math.Round(balances.GetValueOrDefault(owedSet[i].Id) - share, 9);
-        }
-
-        balances[pick.Rep.Id] = Math.Round(balances.GetValueOrDefault(pick.Rep.Id) + 1, 9);
-
-        var after = pick.NewState with
-        {
-            Balances = balances,
-            Absent = [.. owedSet.Where(r => field.Absent.Contains(r.Id)).Select(r => r.Id)],
-            ExtraTurns = extra,
-            Waiting = waiting,
-        };
-        return (pick, after, notes.Count == 0 ? "" : "; " + string.Join("; ", notes));
-    }
-
-    private static string Owed(double balance) =>
-        balance < -0.005 ? $"owed {-balance:0.##} lead(s)" : balance > 0.005 ? $"{balance:0.##} lead(s) ahead" : "even";
-
-    private static Dictionary<string, T> Carry<T>(IReadOnlyDictionary<string, T> before, List<RepState> reps)
-    {
-        var result = new Dictionary<string, T>(StringComparer.Ordinal);
-        foreach (var rep in reps)
-        {
-            if (before.TryGetValue(rep.Id, out var v))
-            {
-                result[rep.Id] = v;
-            }
-        }
-
-        return result;
-    }
-
     private static RoutingOutcome Fallback(
         CompiledFlow flow, Dictionary<string, RepState> byId, List<RuleTrace> trace, DateTimeOffset now, string? why)
     {
@@ -300,80 +171,6 @@ public static class Router
         return new RoutingOutcome(decision, null, null);
     }
 
-    /// <summary>The reps a target names, who of them may take this lead, and who the fairness ledger owes a share.</summary>
-    private sealed record Field(List<RepState> Reps, List<CandidateTrace> Trace, List<RepState> Eligible, HashSet<string> Owed, HashSet<string> Absent);
-
-    private static Field Candidates(
-        Target target, Dictionary<string, RepState> byId, DateTimeOffset now, Func<RepState, string?>? filter, string? teamBlock)
-    {
-        var candidates = new List<RepState>();
-        var trace = new List<CandidateTrace>();
-        if (target.Kind == TargetKind.Team)
-        {
-            // Team members in id order: a stable rotation order that does not depend on creation order.
-            foreach (var rep in byId.Values.Where(r => r.Rep.TeamIds.Contains(target.TeamId!)).OrderBy(r => r.Id, StringComparer.Ordinal))
-            {
-                candidates.Add(rep);
-            }
-        }
-        else
-        {
-            foreach (var id in target.RepIds!)
-            {
-                if (byId.TryGetValue(id, out var rep))
-                {
-                    candidates.Add(rep);
-                }
-                else
-                {
-                    trace.Add(new CandidateTrace(id, false, ["unknown rep"]));
-                }
-            }
-        }
-
-        var eligible = new List<RepState>(candidates.Count);
-        var owed = new HashSet<string>(StringComparer.Ordinal);
-        var absent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var rep in candidates)
-        {
-            var check = Eligibility.Check(rep, now);
-            var mismatch = filter?.Invoke(rep);
-            var reasons = check.Reasons;
-            if (mismatch is not null || teamBlock is not null)
-            {
-                reasons = [.. reasons, .. new[] { teamBlock, mismatch }.OfType<string>()];
-            }
-
-            trace.Add(new CandidateTrace(rep.Id, reasons.Count == 0, reasons));
-            if (reasons.Count == 0)
-            {
-                eligible.Add(rep);
-            }
-
-            if (mismatch is null && rep.Rep.Active && !check.AtCap && (reasons.Count == 0 || check.Absent))
-            {
-                owed.Add(rep.Id);
-                if (check.Absent)
-                {
-                    absent.Add(rep.Id);
-                }
-            }
-        }
-
-        return new Field(candidates, trace, eligible, owed, absent);
-    }
-
-    private static string NobodyEligible(Target target, List<CandidateTrace> trace)
-    {
-        if (trace.Count == 0)
-        {
-            return $"{target} has no reps";
-        }
-
-        var details = string.Join("; ", trace.Select(c => $"{c.RepId}: {string.Join(", ", c.Reasons)}"));
-        return $"no eligible rep among {trace.Count} in {target} ({details})";
-    }
-
     private static RoutingOutcome Offered(CompiledFlow flow, CompiledRule rule, IReadOnlyList<RepState> reps, Field field, List<RuleTrace> trace, string explanation) =>
         new(new RoutingDecision
         {
@@ -389,19 +186,6 @@ public static class Router
             Candidates = field.Trace,
             Explanation = explanation,
         }, null, null);
-
-    /// <summary>Reps who passed the lead on (declined, let an offer expire, breached its SLA, lost it to a reassignment) do not get it again.</summary>
-    private static Func<RepState, string?>? ExcludingDecliners(Lead lead, Func<RepState, string?>? filter)
-    {
-        if (lead.ExcludedRepIds.Count == 0)
-        {
-            return filter;
-        }
-
-        return rep => lead.ExcludedRepIds.Contains(rep.Id, StringComparer.Ordinal)
-            ? lead.ExclusionReasons?.GetValueOrDefault(rep.Id) ?? "passed this lead on before"
-            : filter?.Invoke(rep);
-    }
 
     private static RoutingOutcome Pooled(CompiledFlow flow, string rule, string poolId, List<RuleTrace> trace, string explanation) =>
         new(new RoutingDecision

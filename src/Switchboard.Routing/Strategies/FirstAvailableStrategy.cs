@@ -1,5 +1,3 @@
-using Switchboard.Routing.Model;
-
 namespace Switchboard.Routing.Strategies;
 
 /// <summary>Options of <see cref="FirstAvailableStrategy"/>: none.</summary>

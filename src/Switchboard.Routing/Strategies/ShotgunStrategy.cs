@@ -1,5 +1,3 @@
-using System.Globalization;
-using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
 
 namespace Switchboard.Routing.Strategies;

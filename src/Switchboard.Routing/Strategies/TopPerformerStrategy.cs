@@ -1,4 +1,3 @@
-using System.Globalization;
 using Switchboard.Leads;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
 using Switchboard.Capture;
-using Switchboard.Routing;
 using Switchboard.Storage;
 using Switchboard.Views;
 using Switchboard.Routing.Lifecycle;

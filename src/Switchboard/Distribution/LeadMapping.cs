@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.Leads;
-using Switchboard.Routing.Model;
 using Switchboard.Storage;
 
 namespace Switchboard.Distribution;

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Routing;
 using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Storage;

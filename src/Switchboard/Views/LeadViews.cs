@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
-using Switchboard.Distribution;
 using Switchboard.Routing;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;

@@ -1,0 +1,139 @@
+using Switchboard.Leads;
+using Switchboard.Routing.Flows;
+using Switchboard.Routing.Model;
+using Switchboard.Routing.Strategies;
+
+namespace Switchboard.Routing;
+
+/// <summary>The fairness ledger of a rule: who is owed a share, extra turns for returning reps, the strategy's pick within them.</summary>
+public static partial class Router
+{
+    /// <summary>
+    /// Lets the strategy pick, within the rule's fairness: a returning rep under <c>catch-up</c> takes the
+    /// extra turns owed first; under <c>reset</c> they wait behind the others once. Then the ledger moves:
+    /// everyone present or merely away is owed their share of this lead, the winner receives one.
+    /// </summary>
+    private static (StrategyPick Pick, StrategyState After, string Note) PickFairly(
+        CompiledRule rule, Lead lead, Field field, StrategyState before, DateTimeOffset now)
+    {
+        var strategy = rule.Strategy!;
+        var fairness = rule.Fairness;
+        var balances = Carry(before.Balances, field.Reps);
+        var extra = Carry(before.ExtraTurns, field.Reps);
+        var waiting = Carry(before.Waiting, field.Reps);
+        var notes = new List<string>();
+
+        foreach (var rep in field.Eligible.Where(r => before.Absent.Contains(r.Id, StringComparer.Ordinal)))
+        {
+            var balance = balances.GetValueOrDefault(rep.Id);
+            switch (fairness.Mode)
+            {
+                case FairnessMode.CatchUp when Math.Floor(-balance + 1e-9) >= 1:
+                    var turns = (int)Math.Min(fairness.CatchUpMax, Math.Floor(-balance + 1e-9));
+                    extra[rep.Id] = turns;
+                    notes.Add($"{rep.Id} is back {Owed(balance)}: {turns} extra turn(s) (fairness {fairness})");
+                    break;
+                case FairnessMode.Reset:
+                    balances[rep.Id] = 0;
+                    extra.Remove(rep.Id);
+                    if (field.Eligible.Count > 1)
+                    {
+                        waiting[rep.Id] = field.Eligible.Count - 1;
+                    }
+
+                    notes.Add($"{rep.Id} is back: balance cleared, behind the {field.Eligible.Count - 1} others (fairness reset)");
+                    break;
+                default:
+                    notes.Add($"{rep.Id} is back {Owed(balance)} and resumes their place (fairness {fairness})");
+                    break;
+            }
+        }
+
+        StrategyPick pick;
+        var owed = field.Eligible.Where(r => extra.GetValueOrDefault(r.Id) > 0).OrderByDescending(r => extra[r.Id]).FirstOrDefault();
+        if (owed is not null)
+        {
+            var left = extra[owed.Id] - 1;
+            if (left > 0)
+            {
+                extra[owed.Id] = left;
+            }
+            else
+            {
+                extra.Remove(owed.Id);
+            }
+
+            pick = new StrategyPick(owed, before with { Pointer = owed.Id },
+                fairness.Mode == FairnessMode.Reset
+                    ? $"reset: {owed.Id} let the others go first and now takes their turn"
+                    : $"catch-up: {owed.Id} gets an extra turn for leads missed while away ({left} more to come)");
+        }
+        else
+        {
+            List<RepState> ready = [.. field.Eligible.Where(r => waiting.GetValueOrDefault(r.Id) <= 0)];
+            if (ready.Count == 0)
+            {
+                ready = field.Eligible;
+            }
+
+            pick = strategy.Pick(new StrategyInput(lead, field.Reps, ready, before, now));
+        }
+
+        // Reset: a returning rep waits while each of the others takes a turn, then goes next.
+        foreach (var id in waiting.Keys.ToList())
+        {
+            if (id == pick.Rep.Id)
+            {
+                waiting.Remove(id);
+            }
+            else if (--waiting[id] <= 0)
+            {
+                waiting.Remove(id);
+                extra[id] = 1;
+            }
+            else
+            {
+                notes.Add($"{id} waits {waiting[id]} more turn(s) at the back (fairness reset)");
+            }
+        }
+
+        // The ledger: each rep present or merely away is owed their share of this lead; reps at a cap or
+        // filtered out by the strategy are not (they are not meant to get it).
+        var owedSet = field.Reps.Where(r => field.Owed.Contains(r.Id)).ToList();
+        var shares = strategy.SharesOf(owedSet);
+        var total = shares?.Sum(s => Math.Max(0, s)) ?? owedSet.Count;
+        for (var i = 0; i < owedSet.Count; i++)
+        {
+            var share = total > 0 ? Math.Max(0, shares?[i] ?? 1) / total : 1.0 / owedSet.Count;
+            balances[owedSet[i].Id] = Math.Round(balances.GetValueOrDefault(owedSet[i].Id) - share, 9);
+        }
+
+        balances[pick.Rep.Id] = Math.Round(balances.GetValueOrDefault(pick.Rep.Id) + 1, 9);
+
+        var after = pick.NewState with
+        {
+            Balances = balances,
+            Absent = [.. owedSet.Where(r => field.Absent.Contains(r.Id)).Select(r => r.Id)],
+            ExtraTurns = extra,
+            Waiting = waiting,
+        };
+        return (pick, after, notes.Count == 0 ? "" : "; " + string.Join("; ", notes));
+    }
+
+    private static string Owed(double balance) =>
+        balance < -0.005 ? $"owed {-balance:0.##} lead(s)" : balance > 0.005 ? $"{balance:0.##} lead(s) ahead" : "even";
+
+    private static Dictionary<string, T> Carry<T>(IReadOnlyDictionary<string, T> before, List<RepState> reps)
+    {
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var rep in reps)
+        {
+            if (before.TryGetValue(rep.Id, out var v))
+            {
+                result[rep.Id] = v;
+            }
+        }
+
+        return result;
+    }
+}
