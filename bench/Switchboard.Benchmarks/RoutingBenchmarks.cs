@@ -19,6 +19,9 @@ public class RoutingBenchmarks
     private List<RepState> _reps = null!;
     private Lead _lead = null!;
 
+    /// <summary>Built once, as the host builds it once per routing snapshot.</summary>
+    private RepIndex _index = null!;
+
     [Params("round-robin", "weighted-round-robin", "load-balanced", "first-available", "random-weighted",
         "territory", "skills", "score-tiers", "top-performer", "account-owner")]
     public string Strategy { get; set; } = "round-robin";
@@ -71,6 +74,7 @@ public class RoutingBenchmarks
             Account = new AccountMatch("rep-0009", "company domain acme.example"),
             Attributes = new Dictionary<string, object?> { ["tier"] = "gold" },
         };
+        _index = new RepIndex(_reps);
     }
 
     private static Dictionary<string, string>? OptionsFor(string strategy) => strategy switch
@@ -81,5 +85,5 @@ public class RoutingBenchmarks
     };
 
     [Benchmark]
-    public RoutingOutcome Route() => Router.Route(_lead, _flow, _reps, _states, DateTimeOffset.UnixEpoch);
+    public RoutingOutcome Route() => Router.Route(_lead, _flow, _reps, _states, DateTimeOffset.UnixEpoch, index: _index);
 }

@@ -8,19 +8,25 @@ namespace Switchboard.Routing;
 public static partial class Router
 {
     /// <summary>The reps a target names, who of them may take this lead, and who the fairness ledger owes a share.</summary>
+    /// <summary>The reps of one decision with their index.</summary>
+    private readonly record struct Reps(IReadOnlyList<RepState> List, RepIndex Index)
+    {
+        public bool TryGetValue(string id, out RepState rep) => Index.TryGet(List, id, out rep);
+    }
+
     private sealed record Field(List<RepState> Reps, List<CandidateTrace> Trace, List<RepState> Eligible, HashSet<string> Owed, HashSet<string> Absent);
 
     private static Field Candidates(
-        Target target, Dictionary<string, RepState> byId, DateTimeOffset now, Func<RepState, string?>? filter, string? teamBlock)
+        Target target, Reps byId, DateTimeOffset now, Func<RepState, string?>? filter, string? teamBlock)
     {
         var candidates = new List<RepState>();
         var trace = new List<CandidateTrace>();
         if (target.Kind == TargetKind.Team)
         {
             // Team members in id order: a stable rotation order that does not depend on creation order.
-            foreach (var rep in byId.Values.Where(r => r.Rep.TeamIds.Contains(target.TeamId!)).OrderBy(r => r.Id, StringComparer.Ordinal))
+            foreach (var i in byId.Index.Team(target.TeamId!))
             {
-                candidates.Add(rep);
+                candidates.Add(byId.List[i]);
             }
         }
         else

@@ -19,17 +19,15 @@ public static partial class Router
     public static RoutingOutcome Route(
         Lead lead,
         CompiledFlow flow,
-        IReadOnlyCollection<RepState> reps,
+        IReadOnlyList<RepState> reps,
         IReadOnlyDictionary<string, StrategyState> states,
         DateTimeOffset now,
         IReadOnlyDictionary<string, TeamState>? teams = null,
-        IReadOnlyDictionary<string, Condition>? poolConditions = null)
+        IReadOnlyDictionary<string, Condition>? poolConditions = null,
+        RepIndex? index = null)
     {
-        var byId = new Dictionary<string, RepState>(reps.Count, StringComparer.Ordinal);
-        foreach (var r in reps)
-        {
-            byId[r.Id] = r;
-        }
+        // The caller's index when it was built for this list (the host's routing snapshot), else one now.
+        var byId = new Reps(reps, index is not null && index.Count == reps.Count ? index : new RepIndex(reps));
 
         var trace = new List<RuleTrace>();
         string? passedOn = null;
@@ -135,7 +133,7 @@ public static partial class Router
     }
 
     private static RoutingOutcome Fallback(
-        CompiledFlow flow, Dictionary<string, RepState> byId, List<RuleTrace> trace, DateTimeOffset now, string? why)
+        CompiledFlow flow, Reps byId, List<RuleTrace> trace, DateTimeOffset now, string? why)
     {
         var reason = why ?? (flow.Rules.Count == 0 ? "the flow has no rules" : "no rule matched");
         return ToTarget(flow, "fallback", flow.Fallback, byId, trace, now, reason);
@@ -143,7 +141,7 @@ public static partial class Router
 
     /// <summary>The fallback or a rule's <c>pool:</c>/<c>rep:</c> policy: a pool, or one default owner if eligible.</summary>
     private static RoutingOutcome ToTarget(
-        CompiledFlow flow, string rule, Target target, Dictionary<string, RepState> byId, List<RuleTrace> trace, DateTimeOffset now, string reason)
+        CompiledFlow flow, string rule, Target target, Reps byId, List<RuleTrace> trace, DateTimeOffset now, string reason)
     {
         var name = rule == "fallback" ? "fallback" : $"rule '{rule}' (none eligible)";
         if (target.Kind == TargetKind.Pool)

@@ -48,7 +48,7 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
     {
         var batch = new RoutingBatch(null, await RoutingSnapshots.LoadAsync(db, flow, 0, now, ct), db.RoutingInputs, 0, await HistoryAsync(db, flow, now, ct));
         var engineLead = await ToEngineLeadAsync(db, lead, flow, ct);
-        return Router.Route(engineLead, flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
+        return Router.Route(engineLead, flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
     }
 
     /// <summary>Routes one lead in the caller's routing transaction (see the batch overload).</summary>
@@ -88,7 +88,7 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
         SwitchboardDb db, RoutingBatch batch, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false, string? passedOn = null)
     {
         var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
-        var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions);
+        var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
         var decision = outcome.Decision;
         if (retry && decision.Kind == DecisionKind.Held)
         {
@@ -314,6 +314,9 @@ public sealed class RoutingBatch
     public IReadOnlyList<RepState> Reps => _withHistory ?? _snapshot.Reps;
     public IReadOnlyDictionary<string, StrategyState> States => _snapshot.States;
     public IReadOnlyDictionary<string, TeamState> Teams => _snapshot.Teams;
+
+    /// <summary>The snapshot's rep index (the history-carrying list keeps the same order).</summary>
+    public RepIndex RepIndex => _snapshot.RepIndex;
 
     /// <summary>Which leads each pool with a condition takes.</summary>
     public IReadOnlyDictionary<string, Condition> PoolConditions => _snapshot.PoolConditions;

@@ -120,6 +120,11 @@ internal sealed class RoutingSnapshot
 
     public Dictionary<string, int> Index { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The engine's index of <see cref="Reps"/> (by id, teams' members in rotation order), built once: reps keep their places.</summary>
+    public RepIndex RepIndex => _repIndex ??= new RepIndex(Reps);
+
+    private RepIndex? _repIndex;
+
     /// <summary>
     /// Makes reps' and teams' loads those of <paramref name="now"/>'s hour, day, week and month — a no-op
     /// while every zone is still in the periods counted last.
