@@ -234,11 +234,16 @@ public static class LeadLifecycle
         }
 
         moved = SlaClock.Touched(moved, now);
+        if (to.EndsWork())
+        {
+            moved = SlaClock.Stop(moved);
+        }
+
         moved = to switch
         {
-            LeadStatus.Won => SlaClock.Stop(moved) with { Value = value },
-            LeadStatus.Lost => SlaClock.Stop(moved) with { LostReason = reason!.Trim() },
-            LeadStatus.Recycled => SlaClock.Stop(moved) with { OwnerRepId = null }, // the history stays on the timeline
+            LeadStatus.Won => moved with { Value = value },
+            LeadStatus.Lost => moved with { LostReason = reason!.Trim() },
+            LeadStatus.Recycled => moved with { OwnerRepId = null }, // the history stays on the timeline
             _ => moved,
         };
         var detail = to switch

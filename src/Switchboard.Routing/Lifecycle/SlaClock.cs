@@ -68,8 +68,5 @@ public static class SlaClock
         };
     }
 
-    /// <summary>Whether the reminder before the first deadline is due.</summary>
-    public static bool ReminderDue(LeadLife lead, DateTimeOffset now) => lead.RemindAt <= now;
-
-    internal static string Clock(DateTimeOffset at) => at.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+    private static string Clock(DateTimeOffset at) => at.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -47,9 +47,9 @@ public static class LeadLifeMapping
         row.PooledAt = life.PooledAt;
         row.PoolEscalatedAt = life.PoolEscalatedAt;
         row.ClaimedFromPoolId = life.ClaimedFromPoolId;
-        row.OfferedRepIds = Array(row.OfferedRepIds, life.OfferedRepIds);
+        row.OfferedRepIds = Array(life.OfferedRepIds);
         row.OfferExpiresAt = life.OfferExpiresAt;
-        row.ExcludedRepIds = Array(row.ExcludedRepIds, life.ExcludedRepIds);
+        row.ExcludedRepIds = Array(life.ExcludedRepIds);
         row.FirstTouchAt = life.FirstTouchAt;
         row.LastActivityAt = life.LastActivityAt;
         row.SlaJson = life.Sla is null ? null : JsonSerializer.Serialize(life.Sla, Json.Options);
@@ -63,6 +63,6 @@ public static class LeadLifeMapping
         row.UpdatedAt = now;
     }
 
-    private static string[] Array(string[] was, IReadOnlyList<string> now) =>
-        ReferenceEquals(was, now) ? was : now as string[] ?? [.. now];
+    /// <summary>The row's own array when the lifecycle kept it, else a copy.</summary>
+    private static string[] Array(IReadOnlyList<string> ids) => ids as string[] ?? [.. ids];
 }

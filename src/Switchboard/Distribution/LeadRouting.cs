@@ -236,7 +236,7 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
                 {
                     RepId = g.Key,
                     Assigned = g.Count(),
-                    Converted = g.Count(l => l.Status == LeadStatus.Qualified || l.Status == LeadStatus.Won),
+                    Converted = g.Count(l => LeadStatuses.Converted.Contains(l.Status)),
                     Won = g.Count(l => l.Status == LeadStatus.Won),
                     Lost = g.Count(l => l.Status == LeadStatus.Lost),
                 })

@@ -8,8 +8,10 @@ namespace Switchboard.Work;
 
 /// <summary>
 /// Acts on leads whose time has come: offers nobody accepted in time move on (the reps who let them pass
-/// are left out next time), and pools escalate leads nobody claimed. Deadlines are columns on the lead,
-/// so a restart or a second instance loses none; each act is a conditional write, so none happens twice.
+/// are left out next time), SLA deadlines breach, untouched leads are followed up, and pools escalate
+/// leads nobody claimed. Deadlines are columns on the lead, so a restart or a second instance loses none;
+/// each act re-reads its lead under the routing lock and computes its lifecycle step from what it finds,
+/// so none happens twice.
 /// </summary>
 public sealed class LeadClock(
     IServiceScopeFactory scopes, LeadMoves moves, TimeProvider time, SwitchboardOptions options, ILogger<LeadClock> log)
