@@ -48,6 +48,7 @@ public static class StorageExtensions
             var connectionString = SqliteConnectionString(options.Db);
             var pragmas = new SqlitePragmas(options.SqliteSynchronous);
             services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
+            services.AddHostedService<SqliteCheckpointer>();
         }
 
         return services;

@@ -365,10 +365,16 @@ public sealed class RoutingTransaction : IAsyncDisposable
     }
 }
 
-/// <summary>Per-connection SQLite settings: durability and waiting instead of failing on a busy database.</summary>
+/// <summary>
+/// Per-connection SQLite settings: durability, waiting instead of failing on a busy database, and a
+/// large automatic checkpoint because <see cref="SqliteCheckpointer"/> does that work off the writers' path.
+/// </summary>
 public sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
-    private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+    /// <summary>About 40 MB of 4 KB pages: reached only if the background checkpointer falls behind.</summary>
+    public const int WriterAutoCheckpointPages = 10_000;
+
+    private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={WriterAutoCheckpointPages};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
