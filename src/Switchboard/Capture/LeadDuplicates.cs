@@ -28,9 +28,13 @@ public static class LeadDuplicates
             return index;
         }
 
+        // EF.Parameter: each list goes in as one array parameter (json_each on SQLite, = ANY on PostgreSQL),
+        // so the statement's text is the same for every batch size and its plan is made once; EF Core 10's
+        // default, one parameter per value, wrote a new statement per batch shape.
         var stored = await db.Leads.AsNoTracking()
-            .Where(l => emails.Contains(l.Email!) || phones.Contains(l.Phone!) || externalIds.Contains(l.ExternalId!) ||
-                        keys.Contains(l.CompanyKey!) || domains.Contains(l.CompanyDomain!))
+            .Where(l => EF.Parameter(emails).Contains(l.Email!) || EF.Parameter(phones).Contains(l.Phone!) ||
+                        EF.Parameter(externalIds).Contains(l.ExternalId!) || EF.Parameter(keys).Contains(l.CompanyKey!) ||
+                        EF.Parameter(domains).Contains(l.CompanyDomain!))
             .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id)
             .Select(l => new { l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain, l.ExternalId })
             .ToListAsync(ct);

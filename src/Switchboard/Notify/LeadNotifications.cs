@@ -97,7 +97,12 @@ public static class LeadNotifications
         ["alert"] = "lead.alert",
     };
 
-    public static void AddToOutbox(SwitchboardDb db)
+    /// <summary>
+    /// Adds the events of the save's new timeline entries. When no subscription is enabled they are
+    /// written as already handed out (the fan-out would only mark them so, one write per tick taking
+    /// the write lock routing needs); a later subscription starts from its own time either way.
+    /// </summary>
+    public static async Task AddToOutboxAsync(SwitchboardDb db, CancellationToken ct)
     {
         var added = db.ChangeTracker.Entries<LeadEventRow>()
             .Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added)
@@ -113,7 +118,7 @@ public static class LeadNotifications
         var missing = added.Where(e => Types.ContainsKey(e.Type) && !leads.ContainsKey(e.LeadId)).Select(e => e.LeadId).Distinct().ToList();
         if (missing.Count > 0)
         {
-            foreach (var row in db.Leads.AsNoTracking().Where(l => missing.Contains(l.Id)).ToList())
+            foreach (var row in await db.Leads.AsNoTracking().Where(l => missing.Contains(l.Id)).ToListAsync(ct))
             {
                 leads[row.Id] = row;
             }
@@ -124,6 +129,7 @@ public static class LeadNotifications
             .GroupBy(e => e.Entity.LeadId)
             .ToDictionary(g => g.Key, g => g.Last().Entity, StringComparer.Ordinal);
         var views = new Dictionary<string, LeadView>(StringComparer.Ordinal);
+        bool? subscribed = null;
         foreach (var entry in added)
         {
             if (!Types.TryGetValue(entry.Type, out var type))
@@ -135,6 +141,7 @@ public static class LeadNotifications
                 : leads.TryGetValue(entry.LeadId, out var l) ? views[entry.LeadId] = LeadView.From(l, null, null)
                 : null;
             var decision = decisions.TryGetValue(entry.LeadId, out var d) ? DecisionSummary.From(d) : null;
+            subscribed ??= await db.Webhooks.AnyAsync(w => w.Enabled, ct);
             var body = new EventBody(type, EventPayload.Version, entry.At, new EventData(entry.LeadId, entry.RepId, entry.Actor, entry.Note, lead, decision));
             db.Outbox.Add(new OutboxRow
             {
@@ -144,6 +151,7 @@ public static class LeadNotifications
                 RepId = entry.RepId,
                 Body = JsonSerializer.Serialize(body, Json.Options),
                 CreatedAt = entry.At,
+                FannedOutAt = subscribed.Value ? null : entry.At,
             });
         }
     }

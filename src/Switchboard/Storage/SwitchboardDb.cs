@@ -68,7 +68,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             ChangeTracker.AutoDetectChangesEnabled = false;
             var moved = RoutingInputs.CountAdded(ChangeTracker);
-            LeadNotifications.AddToOutbox(this);
+            await LeadNotifications.AddToOutboxAsync(this, cancellationToken);
 
             // The bulk rows and the rest of the save commit together, as one save always did.
             if (Database.CurrentTransaction is null && BulkInsert.HasRows(this))

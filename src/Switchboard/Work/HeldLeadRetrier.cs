@@ -16,6 +16,9 @@ public sealed class HeldLeadRetrier(
 {
     private readonly SemaphoreSlim _poke = new(0, 1);
 
+    /// <summary>One pass at a time in this process: a timer's pass and a poked one would only race each other.</summary>
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
     /// <summary>Asks for a retry pass soon, without waiting for the timer.</summary>
     public void Poke()
     {
@@ -58,8 +61,25 @@ public sealed class HeldLeadRetrier(
         }
     }
 
-    /// <summary>One pass over every held lead in arrival order. Returns how many left the hold.</summary>
+    /// <summary>
+    /// One pass over every held lead in arrival order, all tried at the moment the pass began: a pass that
+    /// straddles the start of working hours would otherwise route later arrivals before earlier ones.
+    /// Returns how many left the hold.
+    /// </summary>
     public async Task<int> RetryAllAsync(CancellationToken ct)
+    {
+        await _pass.WaitAsync(ct);
+        try
+        {
+            return await RetryPassAsync(time.GetUtcNow(), ct);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task<int> RetryPassAsync(DateTimeOffset now, CancellationToken ct)
     {
         List<string> held;
         await using (var scope = scopes.CreateAsyncScope())
@@ -81,7 +101,7 @@ public sealed class HeldLeadRetrier(
                 continue; // routed meanwhile by another instance or a person
             }
 
-            var decision = await routing.RouteAsync(db, lead, "system", time.GetUtcNow(), ct, retry: true);
+            var decision = await routing.RouteAsync(db, lead, "system", now, ct, retry: true);
             if (decision is null)
             {
                 continue;
