@@ -23,7 +23,10 @@ public static class SwitchboardApp
     /// </summary>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? console = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // Settings come from SWITCHBOARD_* variables; an appsettings.json is read once, not watched: watching
+        // it watches the whole working folder, where the SQLite file and its WAL live, so every write woke
+        // the watcher thread (about 13% of a core under load).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
         builder.Configuration.AddEnvironmentVariables("SWITCHBOARD_");
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
