@@ -4,8 +4,10 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Notify;
 using Switchboard.Distribution;
 
@@ -45,6 +47,10 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
 
     /// <summary>The routing transaction this context is in, if any: routing batches enlist in it to write and publish at commit.</summary>
     public RoutingTransaction? RoutingTransaction { get; internal set; }
+
+    /// <summary>The event types emailed to reps; none when SMTP is off. The outbox keeps these even without webhooks.</summary>
+    public IReadOnlyList<string> EmailedEvents =>
+        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<SwitchboardOptions>()?.Smtp?.Events ?? [];
 
     /// <summary>
     /// Starts the transaction that every routing write runs in, holding the routing lock: SQLite's
