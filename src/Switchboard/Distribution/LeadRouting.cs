@@ -391,14 +391,14 @@ public sealed class RoutingBatch
             return;
         }
 
-        foreach (var (repId, at) in _lastAssigned)
+        if (_lastAssigned.Count > 0)
         {
-            await db.Reps.Where(r => r.Id == repId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastAssignedAt, at), ct);
+            await db.SetLastAssignedAsync(_lastAssigned, ct);
         }
 
-        foreach (var byCount in _counted.GroupBy(c => (c.Key.RepId, c.Value)))
+        if (_counted.Count > 0)
         {
-            await db.AddToCountersAsync(byCount.Key.RepId, byCount.Select(c => c.Key.Period), byCount.Key.Value, ct);
+            await db.AddToCountersAsync(_counted, ct);
         }
 
         var added = false;

@@ -7,22 +7,42 @@ namespace Switchboard.Storage;
 public static class StorageExtensions
 {
     /// <summary>
-    /// Adds to a rep's assignment counters (hour, day, week, month), creating missing ones, in one
+    /// Adds to reps' assignment counters (hour, day, week, month), creating missing ones, in one
     /// statement (same SQL on SQLite and PostgreSQL), so routing and claims counting the same rep at once
     /// never collide on a new row.
     /// </summary>
-    public static Task AddToCountersAsync(this SwitchboardDb db, string repId, IEnumerable<string> periods, int n, CancellationToken ct)
+    public static Task AddToCountersAsync(this SwitchboardDb db, IReadOnlyDictionary<(string RepId, string Period), int> counts, CancellationToken ct)
     {
-        var parameters = new List<object> { repId, n };
-        var rows = new List<string>();
-        foreach (var period in periods)
+        var parameters = new List<object>(counts.Count * 3);
+        var rows = new List<string>(counts.Count);
+        foreach (var ((repId, period), n) in counts)
         {
-            parameters.Add(period);
-            rows.Add($"({{0}}, {{{parameters.Count - 1}}}, {{1}})");
+            rows.Add($"({{{parameters.Count}}}, {{{parameters.Count + 1}}}, {{{parameters.Count + 2}}})");
+            parameters.AddRange([repId, period, n]);
         }
 
         // Only placeholders are put into the text; every value goes in as a parameter.
         var sql = $"""INSERT INTO rep_counters ("RepId", "Period", "Count") VALUES {string.Join(", ", rows)} ON CONFLICT ("RepId", "Period") DO UPDATE SET "Count" = rep_counters."Count" + excluded."Count" """;
+        return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+    }
+
+    /// <summary>
+    /// Sets reps' last-assigned moments in one statement. The moments go in as the column stores them
+    /// (ticks on SQLite, through the model's value conversion), which a raw parameter would not do.
+    /// </summary>
+    public static Task SetLastAssignedAsync(this SwitchboardDb db, IReadOnlyDictionary<string, DateTimeOffset> moments, CancellationToken ct)
+    {
+        var converter = db.Model.FindEntityType(typeof(RepRow))!.FindProperty(nameof(RepRow.LastAssignedAt))!.GetTypeMapping().Converter;
+        var parameters = new List<object>(moments.Count * 2);
+        var (cases, ids) = (new List<string>(moments.Count), new List<string>(moments.Count));
+        foreach (var (repId, at) in moments)
+        {
+            cases.Add($"WHEN {{{parameters.Count}}} THEN {{{parameters.Count + 1}}}");
+            ids.Add($"{{{parameters.Count}}}");
+            parameters.AddRange([repId, converter?.ConvertToProvider(at) ?? at]);
+        }
+
+        var sql = $"""UPDATE reps SET "LastAssignedAt" = CASE "Id" {string.Join(" ", cases)} END WHERE "Id" IN ({string.Join(", ", ids)})""";
         return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
     }
 
