@@ -19,7 +19,10 @@ public sealed partial class ReadmeExamplesTests : IAsyncLifetime
     [GeneratedRegex(@"^```bash\n(?<code>.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex BashBlock();
 
-    public static string Readme()
+    public static string Readme() => File.ReadAllText(ReadmePath());
+
+    /// <summary>The repository's README.md, found upwards from the test binaries.</summary>
+    public static string ReadmePath()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Switchboard.slnx")))
@@ -27,7 +30,7 @@ public sealed partial class ReadmeExamplesTests : IAsyncLifetime
             dir = dir.Parent;
         }
 
-        return File.ReadAllText(Path.Combine(dir!.FullName, "README.md"));
+        return Path.Combine(dir!.FullName, "README.md");
     }
 
     [Fact]
