@@ -19,12 +19,14 @@ public static partial class Router
     private static Field Candidates(
         Target target, Reps byId, DateTimeOffset now, Func<RepState, string?>? filter, string? teamBlock)
     {
-        var candidates = new List<RepState>();
-        var trace = new List<CandidateTrace>();
+        var members = target.Kind == TargetKind.Team ? byId.Index.Team(target.TeamId!) : [];
+        var size = target.Kind == TargetKind.Team ? members.Count : target.RepIds!.Count;
+        var candidates = new List<RepState>(size);
+        var trace = new List<CandidateTrace>(size);
         if (target.Kind == TargetKind.Team)
         {
             // Team members in id order: a stable rotation order that does not depend on creation order.
-            foreach (var i in byId.Index.Team(target.TeamId!))
+            foreach (var i in members)
             {
                 candidates.Add(byId.List[i]);
             }

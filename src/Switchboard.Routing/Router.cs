@@ -29,7 +29,7 @@ public static partial class Router
         // The caller's index when it was built for this list (the host's routing snapshot), else one now.
         var byId = new Reps(reps, index is not null && index.Count == reps.Count ? index : new RepIndex(reps));
 
-        var trace = new List<RuleTrace>();
+        var trace = new List<RuleTrace>(flow.Rules.Count + 1);
         string? passedOn = null;
         string? alert = null;
         RoutingOutcome Done(RoutingOutcome o) => alert is null ? o : o with { Decision = o.Decision with { Alert = alert } };
@@ -38,11 +38,11 @@ public static partial class Router
         {
             if (rule.When is { } when && !when.Evaluate(lead))
             {
-                trace.Add(new RuleTrace(rule.Name, false, $"condition not met: {when.Source}"));
+                trace.Add(new RuleTrace(rule.Name, false, rule.NotMetNote));
                 continue;
             }
 
-            var matchedNote = rule.When is null ? "matches every lead" : $"condition met: {rule.When.Source}";
+            var matchedNote = rule.MetNote;
 
             if (rule.Target.Kind == TargetKind.Pool)
             {
@@ -81,7 +81,7 @@ public static partial class Router
                     var offered = Offered(flow, rule, [pick.Rep], field, trace,
                         $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}{freshNote}; " +
                         $"offered to {pick.Rep.Id}, who has {Durations.Format(window)} to accept");
-                    return Done(offered with { Decision = offered.Decision with { StateBefore = before.ToString(), StateAfter = after.ToString() }, StateKey = rule.StateKey, NewState = after });
+                    return Done(offered with { Decision = offered.Decision with { Before = before, After = after }, StateKey = rule.StateKey, NewState = after });
                 }
 
                 var decision = new RoutingDecision
@@ -95,8 +95,8 @@ public static partial class Router
                     Rules = trace,
                     Candidates = field.Trace,
                     Explanation = $"rule '{rule.Name}' matched ({matchedNote}); {field.Eligible.Count} of {field.Reps.Count} candidates in {rule.Target} eligible; {pick.Explanation}{fairnessNote}{freshNote}",
-                    StateBefore = before.ToString(),
-                    StateAfter = after.ToString(),
+                    Before = before,
+                    After = after,
                     Sla = rule.Sla,
                 };
                 return Done(new RoutingOutcome(decision, rule.StateKey, after));

@@ -52,6 +52,13 @@ public sealed record RoutingDecision
     public required IReadOnlyList<RuleTrace> Rules { get; init; }
     public required IReadOnlyList<CandidateTrace> Candidates { get; init; }
     public required string Explanation { get; init; }
-    public string? StateBefore { get; init; }
-    public string? StateAfter { get; init; }
+
+    /// <summary>
+    /// The deciding rule's strategy state before and after (immutable values). Their text is made when
+    /// a trace is shown or stored, not for every decision: a replay of a million leads never needs it.
+    /// </summary>
+    public Strategies.StrategyState? Before { get; init; }
+    public Strategies.StrategyState? After { get; init; }
+    public string? StateBefore => Before?.ToString();
+    public string? StateAfter => After?.ToString();
 }

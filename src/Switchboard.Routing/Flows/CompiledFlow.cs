@@ -75,7 +75,13 @@ public sealed record CompiledRule(
     /// survives edits and renames (with an id), and a different rule that reuses a name, or a rule sent to
     /// other reps or by another strategy, starts fresh instead of inheriting a rotation that is not its own.
     /// </summary>
-    public string StateKey => $"rule:{Id}|{Target}|{Strategy?.Name}";
+    public string StateKey => field ??= $"rule:{Id}|{Target}|{Strategy?.Name}";
+
+    /// <summary>The trace's note when the rule's condition holds (or it has none), made once per flow version rather than per lead.</summary>
+    public string MetNote => field ??= When is null ? "matches every lead" : $"condition met: {When.Source}";
+
+    /// <summary>The trace's note when the rule's condition does not hold.</summary>
+    public string NotMetNote => field ??= $"condition not met: {When?.Source}";
 
     /// <summary>The rule id in a state key (<see cref="StateKey"/>), for showing it.</summary>
     public static string RuleOf(string stateKey) =>

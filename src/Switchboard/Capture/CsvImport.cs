@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Switchboard.Storage;
@@ -54,60 +55,88 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
             onReject?.Invoke(r);
         }
 
-        var more = true;
-        while (more)
+        // Parsing and cleaning the next batch (its own thread) overlaps capturing and committing this
+        // one; two batches ahead at most, so memory stays flat however long the file.
+        var parsed = Channel.CreateBounded<(List<LeadRow> Rows, long Position)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stopParsing = CancellationTokenSource.CreateLinkedTokenSource(ct); // a failed batch stops the reader too
+        var parsing = Task.Run(async () =>
         {
-            // Parse a batch first, so its duplicates are looked up in one query.
-            var rows = new List<LeadRow>(BatchSize);
-            var now = time.GetUtcNow();
-            while (rows.Count < BatchSize && (more = await parser.ReadAsync()))
+            try
             {
-                var line = parser.Parser.RawRow;
-                var record = parser.Parser.Record ?? [];
-                if (record.Length != header.Length)
+                var more = true;
+                while (more)
                 {
-                    Reject(line, $"{record.Length} columns where the header has {header.Length}");
-                    continue;
+                    var rows = new List<LeadRow>(BatchSize);
+                    var now = time.GetUtcNow();
+                    while (rows.Count < BatchSize && (more = await parser.ReadAsync()))
+                    {
+                        var line = parser.Parser.RawRow;
+                        var record = parser.Parser.Record ?? [];
+                        if (record.Length != header.Length)
+                        {
+                            Reject(line, $"{record.Length} columns where the header has {header.Length}");
+                            continue;
+                        }
+
+                        var errors = new FieldErrors();
+                        var input = LeadFields.Build(header.Zip(record, KeyValuePair.Create), map, errors);
+                        input.Validate(errors);
+                        if (errors.Any)
+                        {
+                            Reject(line, string.Join("; ", errors.All.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+                            continue;
+                        }
+
+                        rows.Add(input.ToRow(LeadIds.Next(now), null, now, channel: "import"));
+                    }
+
+                    await parsed.Writer.WriteAsync((rows, reader.BaseStream.CanSeek ? reader.BaseStream.Position : -1), stopParsing.Token);
                 }
 
-                var errors = new FieldErrors();
-                var input = LeadFields.Build(header.Zip(record, KeyValuePair.Create), map, errors);
-                input.Validate(errors);
-                if (errors.Any)
-                {
-                    Reject(line, string.Join("; ", errors.All.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
-                    continue;
-                }
-
-                rows.Add(input.ToRow(LeadIds.Next(now), null, now, channel: "import"));
+                parsed.Writer.Complete();
             }
-
-            if (rows.Count > 0)
+            catch (Exception e)
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-                await using var tx = await db.BeginRoutingTransactionAsync(ct);
-                now = time.GetUtcNow();
-                var batch = await capture.BeginAsync(db, rows, now, ct);
-                foreach (var lead in rows)
+                parsed.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await foreach (var (rows, position) in parsed.Reader.ReadAllAsync(ct))
+            {
+                if (rows.Count > 0)
                 {
-                    lead.CreatedAt = lead.UpdatedAt = now;
-                    var captured = await capture.CaptureOrMergeAsync(db, batch, lead, actor, how, now, ct);
-                    if (captured.Duplicate)
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+                    await using var tx = await db.BeginRoutingTransactionAsync(ct);
+                    var now = time.GetUtcNow();
+                    var batch = await capture.BeginAsync(db, rows, now, ct);
+                    foreach (var lead in rows)
                     {
-                        duplicates++;
+                        lead.CreatedAt = lead.UpdatedAt = now;
+                        var captured = await capture.CaptureOrMergeAsync(db, batch, lead, actor, how, now, ct);
+                        if (captured.Duplicate)
+                        {
+                            duplicates++;
+                        }
+                        else
+                        {
+                            imported++;
+                        }
                     }
-                    else
-                    {
-                        imported++;
-                    }
+
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
                 }
 
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                progress?.Report(position >= 0 ? position : imported + duplicates + Volatile.Read(ref rejected));
             }
-
-            progress?.Report(reader.BaseStream.CanSeek ? reader.BaseStream.Position : imported + duplicates + rejected);
+        }
+        finally
+        {
+            await stopParsing.CancelAsync();
+            await parsing;
         }
 
         return new ImportResult(imported, duplicates, rejected, rejects);
