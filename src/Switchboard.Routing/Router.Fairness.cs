@@ -23,7 +23,7 @@ public static partial class Router
         var waiting = Carry(before.Waiting, field.Reps);
         var notes = new List<string>();
 
-        foreach (var rep in field.Eligible.Where(r => before.Absent.Contains(r.Id, StringComparer.Ordinal)))
+        foreach (var rep in before.Absent.Count == 0 ? [] : field.Eligible.Where(r => before.Absent.Contains(r.Id, StringComparer.Ordinal)))
         {
             var balance = balances.GetValueOrDefault(rep.Id);
             switch (fairness.Mode)
@@ -50,7 +50,7 @@ public static partial class Router
         }
 
         StrategyPick pick;
-        var owed = field.Eligible.Where(r => extra.GetValueOrDefault(r.Id) > 0).OrderByDescending(r => extra[r.Id]).FirstOrDefault();
+        var owed = extra.Count == 0 ? null : field.Eligible.Where(r => extra.GetValueOrDefault(r.Id) > 0).OrderByDescending(r => extra[r.Id]).FirstOrDefault();
         if (owed is not null)
         {
             var left = extra[owed.Id] - 1;
@@ -70,7 +70,7 @@ public static partial class Router
         }
         else
         {
-            List<RepState> ready = [.. field.Eligible.Where(r => waiting.GetValueOrDefault(r.Id) <= 0)];
+            List<RepState> ready = waiting.Count == 0 ? field.Eligible : [.. field.Eligible.Where(r => waiting.GetValueOrDefault(r.Id) <= 0)];
             if (ready.Count == 0)
             {
                 ready = field.Eligible;
@@ -80,7 +80,7 @@ public static partial class Router
         }
 
         // Reset: a returning rep waits while each of the others takes a turn, then goes next.
-        foreach (var id in waiting.Keys.ToList())
+        foreach (var id in waiting.Count == 0 ? [] : waiting.Keys.ToList())
         {
             if (id == pick.Rep.Id)
             {
@@ -125,7 +125,7 @@ public static partial class Router
 
     private static Dictionary<string, T> Carry<T>(IReadOnlyDictionary<string, T> before, List<RepState> reps)
     {
-        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        var result = new Dictionary<string, T>(Math.Min(before.Count, reps.Count), StringComparer.Ordinal);
         foreach (var rep in reps)
         {
             if (before.TryGetValue(rep.Id, out var v))
