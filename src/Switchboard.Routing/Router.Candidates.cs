@@ -14,7 +14,11 @@ public static partial class Router
         public bool TryGetValue(string id, out RepState rep) => Index.TryGet(List, id, out rep);
     }
 
-    private sealed record Field(List<RepState> Reps, List<CandidateTrace> Trace, List<RepState> Eligible, HashSet<string> Owed, HashSet<string> Absent);
+    /// <summary>
+    /// The candidates of one rule, with who may take the lead (<c>Eligible</c>) and, by position in
+    /// <c>Reps</c>, whom the fairness ledger owes a share and who of those is merely away.
+    /// </summary>
+    private sealed record Field(List<RepState> Reps, CandidateTraces Trace, List<RepState> Eligible, bool[] Owed, bool[] Absent);
 
     private static Field Candidates(
         Target target, Reps byId, DateTimeOffset now, Func<RepState, string?>? filter, string? teamBlock)
@@ -22,7 +26,7 @@ public static partial class Router
         var members = target.Kind == TargetKind.Team ? byId.Index.Team(target.TeamId!) : [];
         var size = target.Kind == TargetKind.Team ? members.Count : target.RepIds!.Count;
         var candidates = new List<RepState>(size);
-        var trace = new List<CandidateTrace>(size);
+        List<CandidateTrace>? unknown = null;
         if (target.Kind == TargetKind.Team)
         {
             // Team members in id order: a stable rotation order that does not depend on creation order.
@@ -41,16 +45,18 @@ public static partial class Router
                 }
                 else
                 {
-                    trace.Add(new CandidateTrace(id, false, ["unknown rep"]));
+                    (unknown ??= []).Add(new CandidateTrace(id, false, ["unknown rep"]));
                 }
             }
         }
 
         var eligible = new List<RepState>(candidates.Count);
-        var owed = new HashSet<string>(StringComparer.Ordinal);
-        var absent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var rep in candidates)
+        var reasonsOf = new IReadOnlyList<string>[candidates.Count];
+        var owed = new bool[candidates.Count];
+        var absent = new bool[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var rep = candidates[i];
             var check = Eligibility.Check(rep, now);
             var mismatch = filter?.Invoke(rep);
             var reasons = check.Reasons;
@@ -59,7 +65,7 @@ public static partial class Router
                 reasons = [.. reasons, .. new[] { teamBlock, mismatch }.OfType<string>()];
             }
 
-            trace.Add(new CandidateTrace(rep.Id, reasons.Count == 0, reasons));
+            reasonsOf[i] = reasons;
             if (reasons.Count == 0)
             {
                 eligible.Add(rep);
@@ -67,18 +73,39 @@ public static partial class Router
 
             if (mismatch is null && rep.Rep.Active && !check.AtCap && (reasons.Count == 0 || check.Absent))
             {
-                owed.Add(rep.Id);
-                if (check.Absent)
-                {
-                    absent.Add(rep.Id);
-                }
+                owed[i] = true;
+                absent[i] = check.Absent;
             }
         }
 
-        return new Field(candidates, trace, eligible, owed, absent);
+        return new Field(candidates, new CandidateTraces(unknown ?? [], candidates, reasonsOf), eligible, owed, absent);
     }
 
-    private static string NobodyEligible(Target target, List<CandidateTrace> trace)
+    /// <summary>
+    /// The trace of a rule's candidates, each made when it is read (a stored or shown trace reads them
+    /// once; a replay of a million leads never does): the names the target lists that are no reps, then
+    /// each candidate, eligible or with its reasons.
+    /// </summary>
+    private sealed class CandidateTraces(IReadOnlyList<CandidateTrace> unknown, List<RepState> reps, IReadOnlyList<string>[] reasons) : IReadOnlyList<CandidateTrace>
+    {
+        public int Count => unknown.Count + reps.Count;
+
+        public CandidateTrace this[int index] => index < unknown.Count
+            ? unknown[index]
+            : new CandidateTrace(reps[index - unknown.Count].Id, reasons[index - unknown.Count].Count == 0, reasons[index - unknown.Count]);
+
+        public IEnumerator<CandidateTrace> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private static string NobodyEligible(Target target, IReadOnlyList<CandidateTrace> trace)
     {
         if (trace.Count == 0)
         {

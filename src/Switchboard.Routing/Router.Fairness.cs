@@ -99,7 +99,20 @@ public static partial class Router
 
         // The ledger: each rep present or merely away is owed their share of this lead; reps at a cap or
         // filtered out by the strategy are not (they are not meant to get it).
-        var owedSet = field.Reps.Where(r => field.Owed.Contains(r.Id)).ToList();
+        var owedSet = new List<RepState>(field.Reps.Count);
+        var absent = new List<string>();
+        for (var i = 0; i < field.Reps.Count; i++)
+        {
+            if (field.Owed[i])
+            {
+                owedSet.Add(field.Reps[i]);
+                if (field.Absent[i])
+                {
+                    absent.Add(field.Reps[i].Id);
+                }
+            }
+        }
+
         var shares = strategy.SharesOf(owedSet);
         var total = shares?.Sum(s => Math.Max(0, s)) ?? owedSet.Count;
         for (var i = 0; i < owedSet.Count; i++)
@@ -113,7 +126,7 @@ public static partial class Router
         var after = pick.NewState with
         {
             Balances = balances,
-            Absent = [.. owedSet.Where(r => field.Absent.Contains(r.Id)).Select(r => r.Id)],
+            Absent = absent,
             ExtraTurns = extra,
             Waiting = waiting,
         };

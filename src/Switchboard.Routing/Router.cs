@@ -197,7 +197,7 @@ public static partial class Router
             Explanation = explanation,
         }, null, null);
 
-    private static RoutingOutcome Held(CompiledFlow flow, string rule, string? strategy, List<RuleTrace> trace, List<CandidateTrace> candidates, string reason) =>
+    private static RoutingOutcome Held(CompiledFlow flow, string rule, string? strategy, List<RuleTrace> trace, IReadOnlyList<CandidateTrace> candidates, string reason) =>
         new(new RoutingDecision
         {
             Kind = DecisionKind.Held,
