@@ -62,7 +62,19 @@ public static partial class Router
             var reasons = check.Reasons;
             if (mismatch is not null || teamBlock is not null)
             {
-                reasons = [.. reasons, .. new[] { teamBlock, mismatch }.OfType<string>()];
+                var more = new List<string>(reasons.Count + 2);
+                more.AddRange(reasons);
+                if (teamBlock is not null)
+                {
+                    more.Add(teamBlock);
+                }
+
+                if (mismatch is not null)
+                {
+                    more.Add(mismatch);
+                }
+
+                reasons = more;
             }
 
             reasonsOf[i] = reasons;

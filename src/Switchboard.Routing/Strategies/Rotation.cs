@@ -27,7 +27,7 @@ internal static class Rotation
         for (var step = 1; step <= order.Count; step++)
         {
             var rep = order[(last + step) % order.Count];
-            if (allowed.Contains(rep))
+            if (Includes(allowed, rep.Id))
             {
                 return (rep, step - 1);
             }
@@ -35,6 +35,20 @@ internal static class Rotation
 
         // A rep can be allowed without being in the order (the caller narrowed the order); take the first.
         return (allowed[0], 0);
+    }
+
+    /// <summary>Whether a rep with this id is allowed: by id, not by comparing whole rep records, once per step of the rotation.</summary>
+    private static bool Includes(IReadOnlyList<RepState> allowed, string id)
+    {
+        for (var i = 0; i < allowed.Count; i++)
+        {
+            if (string.Equals(allowed[i].Id, id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -81,9 +81,23 @@ public sealed class ScoreTiersStrategy(ScoreTiersOptions options) : IRoutingStra
             return _ => why;
         }
 
-        return rep => string.Equals(rep.Rep.Seniority, tier.Seniority, StringComparison.OrdinalIgnoreCase)
-            ? null
-            : $"not in tier '{tier.Seniority}' ({why}); rep is {(rep.Rep.Seniority is null ? "without seniority" : $"'{rep.Rep.Seniority}'")}";
+        // One reason per seniority met, not one per rep: a team has a few tiers and many reps.
+        var reasons = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return rep =>
+        {
+            if (string.Equals(rep.Rep.Seniority, tier.Seniority, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            var seniority = rep.Rep.Seniority ?? "";
+            if (!reasons.TryGetValue(seniority, out var reason))
+            {
+                reasons[seniority] = reason = $"not in tier '{tier.Seniority}' ({why}); rep is {(rep.Rep.Seniority is null ? "without seniority" : $"'{rep.Rep.Seniority}'")}";
+            }
+
+            return reason;
+        };
     }
 
     public StrategyPick Pick(StrategyInput input)

@@ -134,8 +134,16 @@ public sealed class SkillsStrategy(SkillsOptions options) : IRoutingStrategy
 
         return rep =>
         {
-            var missing = required.Where(n => !n.Has(rep.Rep)).Select(n => n.What).ToList();
-            if (missing.Count == 0)
+            List<string>? missing = null;
+            foreach (var need in required)
+            {
+                if (!need.Has(rep.Rep))
+                {
+                    (missing ??= []).Add(need.What);
+                }
+            }
+
+            if (missing is null)
             {
                 return null;
             }
@@ -186,7 +194,7 @@ public sealed class SkillsStrategy(SkillsOptions options) : IRoutingStrategy
 
         if (lead.Language is { Length: > 0 } language)
         {
-            Add(Options.Language, new Need($"language '{language}'", r => r.Languages.Contains(language, StringComparer.OrdinalIgnoreCase)));
+            Add(Options.Language, new Need($"language '{language}'", r => Includes(r.Languages, language)));
         }
 
         if (lead.Company.Industry is { Length: > 0 } industry)
@@ -208,5 +216,19 @@ public sealed class SkillsStrategy(SkillsOptions options) : IRoutingStrategy
         return (required, preferred);
     }
 
-    private static bool HasSkill(Rep rep, string skill) => rep.Skills.Contains(skill, StringComparer.OrdinalIgnoreCase);
+    private static bool HasSkill(Rep rep, string skill) => Includes(rep.Skills, skill);
+
+    /// <summary>Case-insensitive membership by index: asked for every rep of a team for every lead, so no enumerator is made.</summary>
+    private static bool Includes(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
