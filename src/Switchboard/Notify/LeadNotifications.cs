@@ -132,6 +132,7 @@ public static class LeadNotifications
             .ToDictionary(g => g.Key, g => g.Last().Entity, StringComparer.Ordinal);
         var views = new Dictionary<string, LeadView>(StringComparer.Ordinal);
         bool? subscribed = null;
+        var emailed = db.EmailedEvents;
         foreach (var entry in added)
         {
             if (!Types.TryGetValue(entry.Type, out var type))
@@ -140,7 +141,7 @@ public static class LeadNotifications
             }
 
             subscribed ??= await db.Webhooks.AnyAsync(w => w.Enabled, ct);
-            if (!subscribed.Value && !db.EmailedEvents.Contains(type))
+            if (!subscribed.Value && !emailed.Contains(type))
             {
                 continue;
             }
