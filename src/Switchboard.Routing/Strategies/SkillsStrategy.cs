@@ -194,7 +194,7 @@ public sealed class SkillsStrategy(SkillsOptions options) : IRoutingStrategy
 
         if (lead.Language is { Length: > 0 } language)
         {
-            Add(Options.Language, new Need($"language '{language}'", r => Includes(r.Languages, language)));
+            Add(Options.Language, new Need($"language '{language}'", r => Names.Include(r.Languages, language)));
         }
 
         if (lead.Company.Industry is { Length: > 0 } industry)
@@ -216,19 +216,5 @@ public sealed class SkillsStrategy(SkillsOptions options) : IRoutingStrategy
         return (required, preferred);
     }
 
-    private static bool HasSkill(Rep rep, string skill) => Includes(rep.Skills, skill);
-
-    /// <summary>Case-insensitive membership by index: asked for every rep of a team for every lead, so no enumerator is made.</summary>
-    private static bool Includes(IReadOnlyList<string> values, string value)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (string.Equals(values[i], value, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasSkill(Rep rep, string skill) => Names.Include(rep.Skills, skill);
 }

@@ -35,7 +35,7 @@ public sealed class TerritoryStrategy(TerritoryOptions options, IReadOnlyList<Te
         }
 
         var names = string.Join(", ", matched.Select(t => t.Name));
-        return rep => OwnsAny(rep, matched)
+        return rep => BestOwned(rep, matched) >= 0
             ? null
             : $"owns no territory the lead is in (lead {location} is in {names}; rep owns {(rep.Rep.Territories.Count == 0 ? "none" : string.Join(", ", rep.Rep.Territories))})";
     }
@@ -43,19 +43,7 @@ public sealed class TerritoryStrategy(TerritoryOptions options, IReadOnlyList<Te
     public StrategyPick Pick(StrategyInput input)
     {
         var matched = Matching(input.Lead);
-        int Best(RepState rep)
-        {
-            // Matching is most specific first, so the first territory the rep owns is their best.
-            foreach (var t in matched)
-            {
-                if (Owns(rep, t))
-                {
-                    return t.Specificity;
-                }
-            }
-
-            return -1;
-        }
+        int Best(RepState rep) => BestOwned(rep, matched);
 
         var top = input.Eligible.Max(Best);
         List<RepState> owners = [.. input.Eligible.Where(r => Best(r) == top)];
@@ -70,31 +58,20 @@ public sealed class TerritoryStrategy(TerritoryOptions options, IReadOnlyList<Te
     private List<Territory> Matching(Lead lead) =>
         [.. territories.Where(t => t.Contains(lead)).OrderByDescending(t => t.Specificity)];
 
-    private static bool OwnsAny(RepState rep, List<Territory> matched)
+    /// <summary>The specificity of the most specific matched territory the rep owns, or -1 for none.</summary>
+    private static int BestOwned(RepState rep, List<Territory> matched)
     {
+        // Matching is most specific first, so the first territory the rep owns is their best.
         foreach (var t in matched)
         {
             if (Owns(rep, t))
             {
-                return true;
+                return t.Specificity;
             }
         }
 
-        return false;
+        return -1;
     }
 
-    /// <summary>By index, case-insensitive: asked for every rep of a team for every lead, so no enumerator is made.</summary>
-    private static bool Owns(RepState rep, Territory territory)
-    {
-        var owned = rep.Rep.Territories;
-        for (var i = 0; i < owned.Count; i++)
-        {
-            if (string.Equals(owned[i], territory.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool Owns(RepState rep, Territory territory) => Names.Include(rep.Rep.Territories, territory.Name);
 }
