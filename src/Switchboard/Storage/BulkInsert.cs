@@ -56,7 +56,7 @@ public static class BulkInsert
 
             if (connection is SqliteConnection sqlite && shape.BindsByPosition)
             {
-                written += PositionalRows(sqlite, shape, rows);
+                written += PositionalRows(sqlite, sql, shape, rows);
             }
             else
             {
@@ -77,10 +77,10 @@ public static class BulkInsert
     /// through SQLitePCL. Microsoft.Data.Sqlite binds by name — a UTF-8 copy of the name and a linear
     /// search of the statement's parameters, per parameter per row — which was 40% of a lead's insert.
     /// </summary>
-    private static int PositionalRows(SqliteConnection connection, Shape shape, List<EntityEntry> rows)
+    private static int PositionalRows(SqliteConnection connection, ISqlGenerationHelper sql, Shape shape, List<EntityEntry> rows)
     {
         var handle = connection.Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, shape.PositionalRow, out var statement), handle);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, shape.PositionalRow(sql), out var statement), handle);
         using (statement)
         {
             foreach (var row in rows)
@@ -165,7 +165,6 @@ public static class BulkInsert
             }
         }
 
-
         return written;
     }
 
@@ -176,6 +175,7 @@ public static class BulkInsert
 
         private readonly IClrPropertyGetter?[] _getters;
         private string? _oneRow;
+        private string? _positionalRow;
 
         private Shape(IEntityType type)
         {
@@ -185,16 +185,13 @@ public static class BulkInsert
             _getters = [.. Columns.Select(c => c.IsShadowProperty() ? null : c.GetGetter())];
             BindsByPosition = Mappings.All(m => (Nullable.GetUnderlyingType(m.Converter?.ProviderClrType ?? m.ClrType) ?? m.Converter?.ProviderClrType ?? m.ClrType) is var t &&
                 (t == typeof(string) || t == typeof(long) || t == typeof(int) || t == typeof(bool) || t == typeof(double) || t == typeof(byte[])));
-            PositionalRow = new StringBuilder("INSERT INTO \"").Append(Table.Name).Append("\" (")
-                .AppendJoin(", ", Columns.Select(c => $"\"{c.GetColumnName(Table)}\"")).Append(") VALUES (")
-                .AppendJoin(", ", Columns.Select(_ => "?")).Append(')').ToString();
         }
 
         /// <summary>Whether every column's stored value is text, an integer, a real or a blob, which SQLite binds by position.</summary>
         public bool BindsByPosition { get; }
 
         /// <summary>The SQLite insert of one row with positional parameters.</summary>
-        public string PositionalRow { get; }
+        public string PositionalRow(ISqlGenerationHelper sql) => _positionalRow ??= InsertText(sql, Table, Columns, 1, positional: true);
 
         /// <summary>The column's value as the database stores it (after the model's value conversion).</summary>
         public object? ProviderValue(EntityEntry row, int column)
@@ -220,14 +217,15 @@ public static class BulkInsert
 
     private static string Name(int i) => i < Names.Length ? Names[i] : $"@p{i}";
 
-    private static string InsertText(ISqlGenerationHelper sql, StoreObjectIdentifier table, List<IProperty> columns, int rows)
+    /// <summary>The INSERT of <paramref name="rows"/> rows, its values named <c>@p0</c>, <c>@p1</c>, … or, <paramref name="positional"/>, each <c>?</c>.</summary>
+    private static string InsertText(ISqlGenerationHelper sql, StoreObjectIdentifier table, List<IProperty> columns, int rows, bool positional = false)
     {
         var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
             .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!))).Append(") VALUES ");
         for (var r = 0; r < rows; r++)
         {
             text.Append(r == 0 ? "(" : ", (")
-                .AppendJoin(", ", columns.Select((_, c) => $"@p{(r * columns.Count) + c}"))
+                .AppendJoin(", ", columns.Select((_, c) => positional ? "?" : Name((r * columns.Count) + c)))
                 .Append(')');
         }
 
