@@ -10,40 +10,12 @@
 #   stored the wide setup over STORED (default 1,000,000) earlier leads, a tenth of them still open
 #          with the reps, each with two timeline entries and a decision.
 # Prints each run's line and stored/small, wide/small. Issue 11's target: stored ≥ 0.85× small.
-set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
 seconds="${1:-10}"
 conns="${2:-64}"
 stored="${3:-1000000}"
 warmup="${WARMUP:-15}"
-baseline="${BASELINE_DIR:-$repo/../shared/baselines/ingest}"
-key="bench-admin-key"
 command -v sqlite3 >/dev/null || { echo "ingest-scale.sh: needs sqlite3 (apt-get install sqlite3)" >&2; exit 1; }
-
-work="$(mktemp -d)"
-pid=""
-stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
-trap 'stop; rm -rf "$work"' EXIT
-
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-dotnet build "$repo/src/Switchboard/Switchboard.csproj" -c Release --artifacts-path "$work/build" >"$work/build.log" 2>&1 \
-  || { cat "$work/build.log" >&2; exit 1; }
-
-url=""
-start() { # start DB_FILE
-  : >"$work/server.log"
-  ( cd "$work" && SWITCHBOARD_ADMIN_KEY="$key" SWITCHBOARD_DB="Data Source=$1" \
-      exec dotnet "$work/build/bin/Switchboard/release/switchboard.dll" serve --urls "http://127.0.0.1:0" >"$work/server.log" 2>&1 ) &
-  pid=$!
-  url=""
-  for _ in $(seq 1 600); do
-    url="$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" || true)"
-    [ -n "$url" ] && curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && return 0
-    url=""; sleep 0.1
-  done
-  cat "$work/server.log" >&2; echo "ingest-scale.sh: service did not start" >&2; exit 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/switchboard.sh"
 
 # Many small POSTs over one connection: a curl config of url/data pairs.
 post_all() { # FILE

@@ -8,36 +8,12 @@
 # (../shared/baselines/ingest, or BASELINE_DIR); without it only Switchboard is measured.
 # WARMUP=S first loads Switchboard for S seconds, unmeasured (JIT tiering takes a while on this path;
 # run-baseline.sh always measures its server cold, so the warm ratio flatters Switchboard a little).
-set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
 seconds="${1:-10}"
 conns="${2:-64}"
 reps="${3:-10}"
-baseline="${BASELINE_DIR:-$repo/../shared/baselines/ingest}"
-key="bench-admin-key"
+. "$(dirname "${BASH_SOURCE[0]}")/switchboard.sh"
 
-work="$(mktemp -d)"
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-dotnet build "$repo/src/Switchboard/Switchboard.csproj" -c Release --artifacts-path "$work/build" >"$work/build.log" 2>&1 \
-  || { cat "$work/build.log" >&2; exit 1; }
-( cd "$work" && SWITCHBOARD_ADMIN_KEY="$key" SWITCHBOARD_DB="Data Source=$work/switchboard.db" \
-    exec dotnet "$work/build/bin/Switchboard/release/switchboard.dll" serve --urls "http://127.0.0.1:0" >"$work/server.log" 2>&1 ) &
-pid=$!
-url=""
-for _ in $(seq 1 300); do
-  url="$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" || true)"
-  [ -n "$url" ] && curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && break
-  url=""; sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/server.log" >&2; echo "ingest.sh: service did not start" >&2; exit 1; }
+start "$work/switchboard.db"
 
 H="Authorization: Bearer $key"
 post() { curl -fsS -o /dev/null -XPOST "$url$1" -H "$H" -H 'content-type: application/json' -d "$2"; }
@@ -49,7 +25,7 @@ curl -fsS -o /dev/null -XPUT "$url/api/routing/flow" -H "$H" -H 'content-type: a
 if [ "${WARMUP:-0}" -gt 0 ]; then WRK_BEARER="$key" "$baseline/measure.sh" "$url" "$WARMUP" "$conns" >/dev/null; fi
 line="$(WRK_BEARER="$key" "$baseline/measure.sh" "$url" "$seconds" "$conns")"; [ -n "${KEEP_LOG:-}" ] && cp "$work/server.log" "$KEEP_LOG"
 echo "switchboard $line"
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+stop
 
 if [ -x "$baseline/run-baseline.sh" ]; then
   base="$("$baseline/run-baseline.sh" "$seconds" "$conns" 2>/dev/null)"
