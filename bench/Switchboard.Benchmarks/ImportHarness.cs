@@ -2,26 +2,31 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Switchboard.Capture;
 
 namespace Switchboard.Benchmarks;
 
 /// <summary>
 /// CSV import with cleaning, duplicate checks, screening and routing (CsvImport, in process, on a fresh
-/// SQLite file) against a raw Microsoft.Data.Sqlite insert of the same rows committed in the same batch
-/// size, measured in the same run; plus the working set while importing, sampled every 50 ms.
+/// SQLite file, or a fresh PostgreSQL database when a server is given) against a raw insert of the same
+/// rows committed in the same batch size, measured in the same run; plus the working set while
+/// importing, sampled every 50 ms.
 /// </summary>
 public static class ImportHarness
 {
-    public static async Task<int> RunAsync(int rows)
+    /// <param name="postgres">A PostgreSQL server's connection string (no database): import into a fresh database there.</param>
+    public static async Task<int> RunAsync(int rows, string? postgres = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "switchboard-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var csv = Path.Combine(folder, "leads.csv");
         await WriteCsvAsync(csv, rows);
 
-        var raw = await RawInsertAsync(Path.Combine(folder, "raw.db"), csv);
-        var (imported, duplicates, rejected, seconds, peakMb, startMb) = await ImportAsync(Path.Combine(folder, "service.db"), csv);
+        var (raw, db) = postgres is null
+            ? (await RawInsertAsync(Path.Combine(folder, "raw.db"), csv), Path.Combine(folder, "service.db"))
+            : (await RawPostgresInsertAsync(await FreshDatabaseAsync(postgres, "switchboard_bench_raw"), csv), await FreshDatabaseAsync(postgres, "switchboard_bench_import"));
+        var (imported, duplicates, rejected, seconds, peakMb, startMb) = await ImportAsync(db, csv);
 
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine("| rows | raw insert (rows/s) | import (rows/s) | ratio | imported | merged | rejected | working set before → peak |");
@@ -97,6 +102,76 @@ public static class ImportHarness
 
                 p[9].Value = DateTime.UtcNow.Ticks;
                 await insert.ExecuteNonQueryAsync();
+            }
+
+            await tx.CommitAsync();
+        }
+
+        return (File.ReadLines(csv).Count() - 1) / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Drops and creates <paramref name="name"/> on the server; its connection string.</summary>
+    private static async Task<string> FreshDatabaseAsync(string server, string name)
+    {
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+    }
+
+    /// <summary>The same rows in PostgreSQL: one batch of prepared INSERTs per transaction, as many rows as an import batch.</summary>
+    private static async Task<double> RawPostgresInsertAsync(string connectionString, string csv)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var setup = new NpgsqlCommand(
+            """
+            CREATE TABLE leads (id text PRIMARY KEY, email text, first_name text, last_name text, company text, employees integer,
+                country text, phone text, source text, status text NOT NULL, created_at timestamptz NOT NULL);
+            CREATE INDEX leads_email ON leads(email);
+            """, connection))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var reader = new StreamReader(csv);
+        await reader.ReadLineAsync();
+        var done = false;
+        while (!done)
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            await using var batch = new NpgsqlBatch(connection, tx);
+            for (var i = 0; i < CsvImport.BatchSize; i++)
+            {
+                var line = await reader.ReadLineAsync();
+                if (line is null)
+                {
+                    done = true;
+                    break;
+                }
+
+                var f = line.Split(',');
+                var insert = new NpgsqlBatchCommand("INSERT INTO leads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10)");
+                insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid().ToString() });
+                for (var k = 0; k < 8; k++)
+                {
+                    insert.Parameters.Add(k == 4 ? new NpgsqlParameter { Value = int.Parse(f[k], CultureInfo.InvariantCulture) } : new NpgsqlParameter { Value = f[k] });
+                }
+
+                insert.Parameters.Add(new NpgsqlParameter { Value = DateTime.UtcNow });
+                batch.BatchCommands.Add(insert);
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync();
             }
 
             await tx.CommitAsync();

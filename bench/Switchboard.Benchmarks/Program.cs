@@ -2,7 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Switchboard.Benchmarks;
 
-// `load [leads] [clients]` runs the HTTP load harness, `import [rows]` the CSV import harness,
+// `load [leads] [clients]` runs the HTTP load harness, `import [rows] [postgres server]` the CSV import harness,
 // `claims [leads] [clients]` the pool claim harness;
 // anything else goes to BenchmarkDotNet.
 if (args is ["load", ..])
@@ -14,7 +14,7 @@ if (args is ["load", ..])
 
 if (args is ["import", ..])
 {
-    return await ImportHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
+    return await ImportHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000, args.Length > 2 ? args[2] : null);
 }
 
 if (args is ["claims", ..])

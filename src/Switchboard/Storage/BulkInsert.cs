@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using SQLitePCL;
 
 namespace Switchboard.Storage;
@@ -15,7 +16,7 @@ namespace Switchboard.Storage;
 /// The rows a capture adds by the hundred — leads, timeline entries, decisions, outbox events,
 /// Idempotency-Key records — written as multi-row INSERTs instead of one tracked insert each. Columns,
 /// tables and value conversions come from the EF Core model, so both providers and their migrations
-/// stay the one source of the schema. The written entities are detached: nothing reads their
+/// stay the one source of the schema. On PostgreSQL the rows go in by binary COPY. The written entities are detached: nothing reads their
 /// database-generated ids afterwards.
 /// </summary>
 public static class BulkInsert
@@ -57,6 +58,10 @@ public static class BulkInsert
             if (connection is SqliteConnection sqlite && shape.BindsByPosition)
             {
                 written += PositionalRows(sqlite, sql, shape, rows);
+            }
+            else if (connection is NpgsqlConnection npgsql)
+            {
+                written += await CopyRowsAsync(npgsql, sql, shape, rows, ct);
             }
             else
             {
@@ -117,7 +122,33 @@ public static class BulkInsert
     };
 
     /// <summary>
-    /// PostgreSQL (and any SQLite table with other column kinds): parameters made as EF Core makes its
+    /// PostgreSQL: one binary COPY per table, each value written as the column's store type (text[],
+    /// timestamptz, jsonb) after the model's value conversion — no SQL text or parameters per row.
+    /// </summary>
+    private static async Task<int> CopyRowsAsync(NpgsqlConnection connection, ISqlGenerationHelper sql, Shape shape, List<EntityEntry> rows, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(shape.CopyText(sql), ct);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(ct);
+            for (var c = 0; c < shape.Columns.Count; c++)
+            {
+                if (shape.ProviderValue(row, c) is { } value)
+                {
+                    await copy.WriteAsync(value, shape.Mappings[c].StoreType, ct);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(ct);
+                }
+            }
+        }
+
+        return (int)await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Any SQLite table with other column kinds: parameters made as EF Core makes its
     /// own, with the column's value conversion and provider type (e.g. text[], timestamptz); many rows
     /// per statement on PostgreSQL, to save round trips.
     /// </summary>
@@ -176,6 +207,7 @@ public static class BulkInsert
         private readonly IClrPropertyGetter?[] _getters;
         private string? _oneRow;
         private string? _positionalRow;
+        private string? _copy;
 
         private Shape(IEntityType type)
         {
@@ -189,6 +221,10 @@ public static class BulkInsert
 
         /// <summary>Whether every column's stored value is text, an integer, a real or a blob, which SQLite binds by position.</summary>
         public bool BindsByPosition { get; }
+
+        /// <summary>PostgreSQL's <c>COPY … FROM STDIN (FORMAT BINARY)</c> of the columns.</summary>
+        public string CopyText(ISqlGenerationHelper sql) => _copy ??=
+            $"COPY {sql.DelimitIdentifier(Table.Name, Table.Schema)} ({string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(Table)!)))}) FROM STDIN (FORMAT BINARY)";
 
         /// <summary>The SQLite insert of one row with positional parameters.</summary>
         public string PositionalRow(ISqlGenerationHelper sql) => _positionalRow ??= InsertText(sql, Table, Columns, 1, positional: true);
