@@ -74,7 +74,7 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
         }
     }
 
-    private async Task WriteAsync(List<Waiting> group, CancellationToken ct)
+    private async Task WriteAsync(List<Waiting> group, CancellationToken ct, int attempt = 1)
     {
         try
         {
@@ -83,6 +83,11 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
             {
                 group[i].Answer.TrySetResult(answers[i]);
             }
+        }
+        catch (Exception e) when (attempt < 5 && StorageExtensions.IsTransient(e))
+        {
+            // Lost a deadlock to another instance's capture (PostgreSQL): nothing was committed, run it again.
+            await WriteAsync(group, ct, attempt + 1);
         }
         catch (Exception e) when (group.Count > 1 && e is not OperationCanceledException)
         {
@@ -104,12 +109,13 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        await using var tx = await db.BeginRoutingTransactionAsync(ct);
+        await using var tx = await db.BeginRoutingTransactionAsync(ct, captures: true);
 
         var keyed = group.Where(w => w.Request.IdempotencyKey is not null).Select(w => w.Request).ToList();
         var seen = new Dictionary<(string?, string), (string? Hash, int Status, string Json)>();
         if (keyed.Count > 0)
         {
+            await tx.LockAsync(keyed.Select(r => $"idempotency:{r.ApiKeyId}|{r.IdempotencyKey}"), ct);
             var keys = keyed.Select(r => r.IdempotencyKey!).Distinct().ToList();
             foreach (var row in await db.IdempotencyKeys.AsNoTracking().Where(i => keys.Contains(i.Key)).ToListAsync(ct))
             {
@@ -137,16 +143,21 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
                 }
             }
 
-            // Each lead's moment and id are made in turn under the lock: arrival order is creation order,
-            // and the ids keep it where timestamps tie.
-            var at = time.GetUtcNow();
-            var lead = r.Lead.Copy();
-            lead.Id = LeadIds.Next(at);
-            lead.CreatedAt = lead.UpdatedAt = at;
-            leads[i] = lead;
+            leads[i] = r.Lead.Copy();
         }
 
         var batch = await capture.BeginAsync(db, [.. leads.OfType<LeadRow>()], time.GetUtcNow(), ct);
+
+        // Each lead's moment and id are made in turn once the locks are held (on PostgreSQL, those
+        // BeginAsync took): the order leads are routed in is their creation order, and the ids keep it
+        // where timestamps tie.
+        foreach (var lead in leads.OfType<LeadRow>())
+        {
+            var at = time.GetUtcNow();
+            lead.Id = LeadIds.Next(at);
+            lead.CreatedAt = lead.UpdatedAt = at;
+        }
+
         for (var i = 0; i < group.Count; i++)
         {
             if (leads[i] is not { } lead)

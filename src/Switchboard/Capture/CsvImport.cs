@@ -107,27 +107,9 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
             {
                 if (rows.Count > 0)
                 {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-                    await using var tx = await db.BeginRoutingTransactionAsync(ct);
-                    var now = time.GetUtcNow();
-                    var batch = await capture.BeginAsync(db, rows, now, ct);
-                    foreach (var lead in rows)
-                    {
-                        lead.CreatedAt = lead.UpdatedAt = now;
-                        var captured = await capture.CaptureOrMergeAsync(db, batch, lead, actor, how, now, ct);
-                        if (captured.Duplicate)
-                        {
-                            duplicates++;
-                        }
-                        else
-                        {
-                            imported++;
-                        }
-                    }
-
-                    await db.SaveChangesAsync(ct);
-                    await tx.CommitAsync(ct);
+                    var (i, d) = await CommitAsync(rows, actor, how, ct);
+                    imported += i;
+                    duplicates += d;
                 }
 
                 progress?.Report(position >= 0 ? position : imported + duplicates + Volatile.Read(ref rejected));
@@ -140,6 +122,47 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
         }
 
         return new ImportResult(imported, duplicates, rejected, rejects);
+    }
+
+    /// <summary>
+    /// One batch in one routing transaction; counts of new leads and merged duplicates. A batch that lost
+    /// a deadlock to another instance's capture (PostgreSQL) is tried again from the rows as parsed.
+    /// </summary>
+    private async Task<(long Imported, long Duplicates)> CommitAsync(List<LeadRow> parsed, string actor, string how, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+                await using var tx = await db.BeginRoutingTransactionAsync(ct, captures: true);
+                var now = time.GetUtcNow();
+                var rows = parsed.Select(r => r.Copy()).ToList();
+                var batch = await capture.BeginAsync(db, rows, now, ct);
+                long imported = 0, duplicates = 0;
+                foreach (var lead in rows)
+                {
+                    lead.CreatedAt = lead.UpdatedAt = now;
+                    var captured = await capture.CaptureOrMergeAsync(db, batch, lead, actor, how, now, ct);
+                    if (captured.Duplicate)
+                    {
+                        duplicates++;
+                    }
+                    else
+                    {
+                        imported++;
+                    }
+                }
+
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return (imported, duplicates);
+            }
+            catch (Exception e) when (attempt < 5 && StorageExtensions.IsTransient(e))
+            {
+            }
+        }
     }
 
     /// <summary>How Switchboard reads CSV: comma, semicolon or tab found by itself; ragged rows are reported, not thrown.</summary>

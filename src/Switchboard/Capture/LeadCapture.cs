@@ -18,10 +18,20 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
 {
     /// <summary>
     /// Reads what capturing <paramref name="leads"/> needs once: their possible duplicates, accounts and
-    /// the intake rules. The caller holds the routing transaction; routing shares its batch.
+    /// the intake rules. The caller holds the routing transaction; routing shares its batch. In a
+    /// partitioned transaction the leads' people (so two copies of one person arriving at two instances
+    /// still end as one lead) and what routing them will touch are locked first, in one statement.
     /// </summary>
-    public async Task<CaptureBatch> BeginAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, DateTimeOffset now, CancellationToken ct) =>
-        new(await LeadDuplicates.IndexAsync(db, leads, ct), await LeadAccounts.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
+    public async Task<CaptureBatch> BeginAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, DateTimeOffset now, CancellationToken ct)
+    {
+        if (db.RoutingTransaction is { Partitioned: true })
+        {
+            var batch = await routing.BeginAsync(db, now, ct);
+            await batch.LockAsync(db, LeadDuplicates.LockKeys(leads).Concat(await routing.KeysAheadAsync(db, leads, now, ct)), ct);
+        }
+
+        return new(await LeadDuplicates.IndexAsync(db, leads, ct), await LeadAccounts.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
+    }
 
     /// <summary>
     /// A lead from any channel: merged into the original when it is the same person again (the original

@@ -46,6 +46,16 @@ public static class LeadDuplicates
         return index;
     }
 
+    /// <summary>Lock names of every key by which <paramref name="incoming"/> could be found again (see <see cref="RoutingTransaction.LockAsync"/>).</summary>
+    public static IEnumerable<string> LockKeys(IEnumerable<LeadRow> incoming) => incoming.SelectMany(l => new[]
+    {
+        l.Email is { } email ? "email:" + email : null,
+        l.Phone is { } phone ? "phone:" + phone : null,
+        l.ExternalId is { } external ? "external:" + external : null,
+        l.CompanyKey is { } company ? "company:" + company : null,
+        l.CompanyDomain is { } domain && !Normalize.FreeMail.Contains(domain) ? "domain:" + domain : null,
+    }).OfType<string>();
+
     public static PersonKeys KeysOf(LeadRow l) => Keys(l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain, l.ExternalId);
 
     private static PersonKeys Keys(string id, string? email, string? phone, string? first, string? last, string? companyKey, string? domain, string? externalId) =>

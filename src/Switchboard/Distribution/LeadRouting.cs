@@ -89,6 +89,14 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
     {
         var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
         var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
+
+        // Partitioned (captures on PostgreSQL): the decision stands once what it read is locked and was
+        // current; if another instance had moved any of it, decide again on the fresh state.
+        while (await batch.LockAsync(db, batch.KeysOf(outcome), ct))
+        {
+            outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
+        }
+
         var decision = outcome.Decision;
         if (retry && decision.Kind == DecisionKind.Held)
         {
@@ -153,6 +161,17 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
         }
 
         return decision;
+    }
+
+    /// <summary>
+    /// Partitioned: what routing <paramref name="leads"/> will most likely lock (each routed once on the
+    /// snapshot as it stands, without its account), so a capture can take those locks in one sorted
+    /// statement with its others; a lead that ends up touching more locks the rest as it is routed.
+    /// </summary>
+    public async Task<IEnumerable<string>> KeysAheadAsync(SwitchboardDb db, IEnumerable<LeadRow> leads, DateTimeOffset now, CancellationToken ct)
+    {
+        var batch = await BeginAsync(db, now, ct);
+        return leads.SelectMany(l => batch.KeysOf(Router.Route(l.ToEngineLead(), batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex)));
     }
 
     /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
@@ -405,8 +424,7 @@ public sealed class RoutingBatch
         foreach (var (key, at) in _changedStates)
         {
             var state = _snapshot.States[key];
-            var credits = JsonSerializer.Serialize(state.Credits);
-            var ledger = JsonSerializer.Serialize(LeadRouting.Ledger.From(state), Json.Options);
+            var (credits, ledger) = Stored(state);
             var updated = await db.StrategyStates.Where(s => s.Key == key).ExecuteUpdateAsync(u => u
                 .SetProperty(s => s.Pointer, state.Pointer)
                 .SetProperty(s => s.CreditsJson, credits)
@@ -424,7 +442,172 @@ public sealed class RoutingBatch
             await db.SaveChangesAsync(ct);
         }
 
-        await db.RoutingInputs.BumpAsync(db, ct);
+        if (db.RoutingTransaction is { Partitioned: true })
+        {
+            // Only what this transaction locked changed; the number tells lone transactions that it did.
+            var n = await RoutingInputs.DrawWriteAsync(db, ct);
+            _snapshot.Writes = _snapshot.Writes == n - 1 ? n : null;
+        }
+        else
+        {
+            await db.RoutingInputs.BumpAsync(db, ct);
+        }
+    }
+
+    /// <summary>A strategy state's stored columns besides its pointer: credits and the fairness ledger, as JSON.</summary>
+    private static (string Credits, string Ledger) Stored(StrategyState state) =>
+        (JsonSerializer.Serialize(state.Credits), JsonSerializer.Serialize(LeadRouting.Ledger.From(state), Json.Options));
+
+    /// <summary>
+    /// The locks an outcome's decision rests on: the strategy state it moves, and every team of every
+    /// rep it could have chosen — the members of each team a matching rule (or the fallback) tried and
+    /// the reps named — so no two transactions count the same rep or turn the same rotation at once. A
+    /// rep in no team is locked by itself.
+    /// </summary>
+    public IEnumerable<string> KeysOf(RoutingOutcome outcome)
+    {
+        var d = outcome.Decision;
+        var reps = new HashSet<string>(StringComparer.Ordinal);
+        void Target(Target? target)
+        {
+            if (target is { Kind: TargetKind.Team, TeamId: { } team })
+            {
+                reps.UnionWith(_snapshot.Members(team));
+            }
+            else if (target is { Kind: TargetKind.Reps, RepIds: { } ids })
+            {
+                reps.UnionWith(ids);
+            }
+        }
+
+        foreach (var tried in d.Rules)
+        {
+            if (tried.Matched && _snapshot.Flow.Rules.FirstOrDefault(r => r.Name == tried.Rule) is { } rule)
+            {
+                Target(rule.Target);
+                Target(rule.Otherwise);
+            }
+        }
+
+        if (d.TeamId is { } teamId)
+        {
+            Target(Routing.Flows.Target.Team(teamId));
+        }
+
+        Target(_snapshot.Flow.Fallback);
+        reps.UnionWith(d.OfferedRepIds ?? []);
+        if (d.RepId is { } chosen)
+        {
+            reps.Add(chosen);
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (outcome.StateKey is { } state)
+        {
+            keys.Add(StateLock + state);
+        }
+
+        foreach (var rep in reps)
+        {
+            var teams = _snapshot.Index.TryGetValue(rep, out var i) ? _snapshot.Reps[i].Rep.TeamIds : [];
+            if (teams.Count == 0)
+            {
+                keys.Add(RepLock + rep);
+            }
+
+            foreach (var team in teams)
+            {
+                keys.Add(TeamLock + team);
+            }
+        }
+
+        return keys;
+    }
+
+    private const string StateLock = "state:", TeamLock = "team:", RepLock = "rep:";
+
+    /// <summary>
+    /// Partitioned: takes the locks of <paramref name="keys"/> not held yet and reads what they guard
+    /// afresh — reps' open leads, last assignment and counters; strategy state — into the snapshot.
+    /// Returns whether any of it had moved (a decision made before must be made again). Otherwise
+    /// (the routing lock held alone, or SQLite) the snapshot is current already and this returns false.
+    /// </summary>
+    internal async Task<bool> LockAsync(SwitchboardDb db, IEnumerable<string> keys, CancellationToken ct)
+    {
+        if (db.RoutingTransaction is not { Partitioned: true } tx || await tx.LockAsync(keys, ct) is not { Count: > 0 } locked)
+        {
+            return false;
+        }
+
+        var reps = new HashSet<string>(StringComparer.Ordinal);
+        var states = new List<string>();
+        foreach (var key in locked)
+        {
+            if (key.StartsWith(TeamLock, StringComparison.Ordinal))
+            {
+                reps.UnionWith(_snapshot.Members(key[TeamLock.Length..]));
+            }
+            else if (key.StartsWith(RepLock, StringComparison.Ordinal))
+            {
+                reps.Add(key[RepLock.Length..]);
+            }
+            else if (key.StartsWith(StateLock, StringComparison.Ordinal))
+            {
+                states.Add(key[StateLock.Length..]);
+            }
+        }
+
+        var moved = false;
+        if (reps.Count > 0)
+        {
+            var ids = reps.Where(_snapshot.Index.ContainsKey).ToArray();
+            var periods = _snapshot.Periods.Values.SelectMany(p => p.All).Distinct().ToArray();
+            var rows = await db.Reps.AsNoTracking().Where(r => EF.Parameter(ids).Contains(r.Id)).Select(r => new { r.Id, r.OpenLeads, r.LastAssignedAt }).ToListAsync(ct);
+            var counters = await db.RepCounters.AsNoTracking()
+                .Where(c => EF.Parameter(ids).Contains(c.RepId) && EF.Parameter(periods).Contains(c.Period))
+                .ToDictionaryAsync(c => (c.RepId, c.Period), c => c.Count, ct);
+            foreach (var row in rows)
+            {
+                if (_snapshot.Refresh(row.Id, row.OpenLeads, row.LastAssignedAt, counters) is { } load)
+                {
+                    moved = true;
+                    if (_withHistory is not null)
+                    {
+                        var i = _snapshot.Index[row.Id];
+                        _withHistory[i] = _withHistory[i] with { Load = load with { History = _withHistory[i].Load.History } };
+                    }
+                }
+            }
+        }
+
+        if (states.Count > 0)
+        {
+            var rows = await db.StrategyStates.AsNoTracking().Where(s => EF.Parameter(states).Contains(s.Key)).ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, ct);
+            foreach (var key in states)
+            {
+                var held = _snapshot.States.GetValueOrDefault(key);
+                var stored = rows.GetValueOrDefault(key);
+                if (held is null && stored is null)
+                {
+                    continue;
+                }
+
+                if (held is null || stored is null || held.Pointer != stored.Pointer || Stored(held) != Stored(LeadRouting.ToState(stored)))
+                {
+                    moved = true;
+                    if (stored is null)
+                    {
+                        _snapshot.States.Remove(key);
+                    }
+                    else
+                    {
+                        _snapshot.States[key] = LeadRouting.ToState(stored);
+                    }
+                }
+            }
+        }
+
+        return moved;
     }
 
     /// <summary>

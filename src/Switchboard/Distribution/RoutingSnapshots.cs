@@ -30,17 +30,29 @@ public sealed class RoutingSnapshots(FlowStore flows)
     /// matches, else read from the database. Only one transaction holds it at a time; it comes back with
     /// <see cref="HandBack"/> after a commit.
     /// </summary>
+    /// <remarks>
+    /// On PostgreSQL, captures on several instances route at once without moving the version (see
+    /// <see cref="SwitchboardDb.BeginRoutingTransactionAsync"/>): they read what they touch afresh under
+    /// their own locks. A transaction holding the routing lock alone reads everything, so it also takes
+    /// the snapshot only if no capture anywhere wrote routing state it has not seen: each partitioned
+    /// commit draws a number from one sequence, and the snapshot knows the last one it has seen.
+    /// </remarks>
     internal async Task<RoutingSnapshot> TakeAsync(SwitchboardDb db, DateTimeOffset now, CancellationToken ct)
     {
-        var version = await RoutingInputs.ReadVersionAsync(db, ct);
+        var (version, writes) = await RoutingInputs.ReadVersionAsync(db, ct);
+        var partitioned = db.RoutingTransaction?.Partitioned == true;
         var idle = Interlocked.Exchange(ref _idle, null);
-        if (idle is not null && idle.Version == version && now >= idle.LoadedAt)
+        if (idle is not null && idle.Version == version && now >= idle.LoadedAt && (partitioned || idle.Writes == writes))
         {
             return idle;
         }
 
         Interlocked.Increment(ref _loads);
-        return await LoadAsync(db, await flows.GetAsync(db, null, ct) ?? FlowStore.Default, version, now, ct);
+        var snapshot = await LoadAsync(db, await flows.GetAsync(db, null, ct) ?? FlowStore.Default, version, now, ct);
+
+        // Read while other captures may be writing, the number proves nothing (the writer may not have committed).
+        snapshot.Writes = partitioned ? null : writes;
+        return snapshot;
     }
 
     /// <summary>A snapshot that is exactly the database at <paramref name="version"/> again, for the next transaction.</summary>
@@ -99,6 +111,14 @@ public sealed class RoutingSnapshots(FlowStore flows)
 internal sealed class RoutingSnapshot
 {
     public required long Version { get; set; }
+
+    /// <summary>
+    /// PostgreSQL: the last partitioned routing write this snapshot is known to include, every earlier
+    /// one included too; null when that is not known (then a transaction holding the routing lock alone
+    /// reads afresh). SQLite: always 0.
+    /// </summary>
+    public long? Writes { get; set; }
+
     public required DateTimeOffset LoadedAt { get; init; }
     public required CompiledFlow Flow { get; init; }
 
@@ -164,6 +184,66 @@ internal sealed class RoutingSnapshot
                     0, members.Sum(m => m.AssignedThisHour), members.Sum(m => m.AssignedToday), members.Sum(m => m.AssignedThisWeek), members.Sum(m => m.AssignedThisMonth)));
             },
             StringComparer.Ordinal);
+    }
+
+    /// <summary>Each team's members' ids, made once per snapshot (reps keep their teams while it lives).</summary>
+    public IReadOnlyList<string> Members(string teamId) =>
+        (_members ??= Reps.SelectMany(r => r.Rep.TeamIds.Select(t => (Team: t, r.Id))).GroupBy(m => m.Team, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.Id).ToArray(), StringComparer.Ordinal))
+        .GetValueOrDefault(teamId) ?? [];
+
+    private Dictionary<string, string[]>? _members;
+
+    /// <summary>
+    /// The rep's load as just read from the database (open leads, last assignment, and the counters of
+    /// the periods counted, absent ones 0), with their teams' load moved alike; returns the new load if
+    /// it differs from what the snapshot held, else null.
+    /// </summary>
+    public RepLoad? Refresh(string repId, int openLeads, DateTimeOffset? lastAssignedAt, IReadOnlyDictionary<(string RepId, string Period), int> counters)
+    {
+        var i = Index[repId];
+        var rep = Reps[i];
+        var p = Periods[rep.Rep.TimeZone];
+        int Count(string period) => counters.GetValueOrDefault((repId, period));
+        var load = rep.Load with
+        {
+            OpenLeads = openLeads,
+            LastAssignedAt = lastAssignedAt,
+            AssignedThisHour = Count(p.Hour),
+            AssignedToday = Count(p.Day),
+            AssignedThisWeek = Count(p.Week),
+            AssignedThisMonth = Count(p.Month),
+        };
+        if (load == rep.Load)
+        {
+            return null;
+        }
+
+        Reps[i] = rep with { Load = load };
+        foreach (var period in p.All)
+        {
+            Counters[(repId, period)] = Count(period);
+        }
+
+        foreach (var teamId in rep.Rep.TeamIds)
+        {
+            if (Teams.TryGetValue(teamId, out var team))
+            {
+                var was = rep.Load;
+                Teams[teamId] = team with
+                {
+                    Load = team.Load with
+                    {
+                        AssignedThisHour = team.Load.AssignedThisHour + load.AssignedThisHour - was.AssignedThisHour,
+                        AssignedToday = team.Load.AssignedToday + load.AssignedToday - was.AssignedToday,
+                        AssignedThisWeek = team.Load.AssignedThisWeek + load.AssignedThisWeek - was.AssignedThisWeek,
+                        AssignedThisMonth = team.Load.AssignedThisMonth + load.AssignedThisMonth - was.AssignedThisMonth,
+                    },
+                };
+            }
+        }
+
+        return load;
     }
 
     /// <summary>One more lead for the rep: their load, their teams' load, their counters; <paramref name="periods"/> are those counted.</summary>

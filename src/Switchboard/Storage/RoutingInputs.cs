@@ -87,7 +87,14 @@ public sealed class RoutingInputs
     {
         await MoveOpenAsync(db, moved, ct);
         OtherChanges += other ? 1 : 0;
-        await BumpAsync(db, ct);
+
+        // Partitioned captures move open-lead counts only of reps whose teams they locked, and whoever
+        // routes to those reps next reads them afresh under the same locks; moving the one version row
+        // would make every capture wait for every other.
+        if (other || db.RoutingTransaction is not { Partitioned: true })
+        {
+            await BumpAsync(db, ct);
+        }
     }
 
     /// <summary>Adds to reps' open-lead counts, in the current transaction.</summary>
@@ -115,9 +122,25 @@ public sealed class RoutingInputs
         Bumps++;
     }
 
-    /// <summary>The current routing version, read in the caller's transaction.</summary>
-    public static Task<long> ReadVersionAsync(SwitchboardDb db, CancellationToken ct) =>
-        ScalarAsync(db, """SELECT "Version" FROM routing_version WHERE "Id" = 1""", ct);
+    /// <summary>
+    /// The current routing version, and on PostgreSQL the last number partitioned routing commits drew
+    /// (0 on SQLite, and before any), read in the caller's transaction.
+    /// </summary>
+    public static async Task<(long Version, long Writes)> ReadVersionAsync(SwitchboardDb db, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = db is PostgresSwitchboardDb
+            ? $"""SELECT "Version", (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {PostgresSwitchboardDb.RoutingWrites}) FROM routing_version WHERE "Id" = 1"""
+            : """SELECT "Version", 0 FROM routing_version WHERE "Id" = 1""";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>A partitioned routing commit's number from the sequence (see <see cref="RoutingSnapshots.TakeAsync"/>).</summary>
+    internal static Task<long> DrawWriteAsync(SwitchboardDb db, CancellationToken ct) =>
+        ScalarAsync(db, $"SELECT nextval('{PostgresSwitchboardDb.RoutingWrites}')", ct);
 
     /// <summary>One number from one statement, in the current transaction (no EF query for a single cell).</summary>
     private static async Task<long> ScalarAsync(SwitchboardDb db, string sql, CancellationToken ct)

@@ -11,6 +11,17 @@ public static class StorageExtensions
     /// statement (same SQL on SQLite and PostgreSQL), so routing and claims counting the same rep at once
     /// never collide on a new row.
     /// </summary>
+    /// <summary>
+    /// Whether a failed transaction may simply be run again: PostgreSQL chose it as a deadlock's victim
+    /// or could not serialize it (partitioned captures on two instances locking in different orders).
+    /// </summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        Npgsql.PostgresException { SqlState: "40P01" or "40001" } => true,
+        null => false,
+        _ => IsTransient(e.InnerException!),
+    };
+
     public static Task AddToCountersAsync(this SwitchboardDb db, IReadOnlyDictionary<(string RepId, string Period), int> counts, CancellationToken ct)
     {
         var parameters = new List<object>(counts.Count * 3);

@@ -58,7 +58,13 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     /// advisory lock. Reading strategy state and writing the assignment are then one atomic step,
     /// across threads and across service instances.
     /// </summary>
-    public abstract Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct);
+    /// <param name="captures">
+    /// New leads (the capture queue, imports). On PostgreSQL such transactions share the routing lock
+    /// and run at once, on several instances, each locking only what its leads touch — the people they
+    /// may duplicate, the teams and rules that route them (<see cref="RoutingTransaction.LockAsync"/>) —
+    /// while every other routing write still holds the lock alone. SQLite has one writer either way.
+    /// </param>
+    public abstract Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct, bool captures = false);
 
     /// <summary>
     /// Every save also writes the events its new timeline entries announce (the transactional outbox),
@@ -279,13 +285,13 @@ public sealed class SqliteSwitchboardDb(DbContextOptions<SqliteSwitchboardDb> op
     /// waits by sleeping in growing steps, which under load leaves the database idle between writers
     /// (measured: 200 leads/s without the gate). Other processes still wait on the busy timeout.
     /// </summary>
-    public override async Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct)
+    public override async Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct, bool captures = false)
     {
         var gate = Gates.GetOrAdd(Database.GetConnectionString()!, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
         try
         {
-            return new RoutingTransaction(this, await Database.BeginTransactionAsync(ct), gate);
+            return new RoutingTransaction(this, await Database.BeginTransactionAsync(ct), gate, partitioned: false);
         }
         catch
         {
@@ -307,11 +313,20 @@ public sealed class PostgresSwitchboardDb(DbContextOptions<PostgresSwitchboardDb
     /// <summary>Arbitrary constant naming Switchboard's routing lock among PostgreSQL advisory locks.</summary>
     private const long RoutingLockId = 0x5377_6264_0001;
 
-    public override async Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct)
+    /// <summary>The sequence every partitioned routing commit draws from, so others can tell whether routing state moved (see <see cref="RoutingSnapshots"/>).</summary>
+    public const string RoutingWrites = "routing_writes";
+
+    public override async Task<RoutingTransaction> BeginRoutingTransactionAsync(CancellationToken ct, bool captures = false)
     {
         var tx = await Database.BeginTransactionAsync(ct);
-        await Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({RoutingLockId})", ct);
-        return new RoutingTransaction(this, tx, null);
+        await Database.ExecuteSqlRawAsync(captures ? $"SELECT pg_advisory_xact_lock_shared({RoutingLockId})" : $"SELECT pg_advisory_xact_lock({RoutingLockId})", ct);
+        return new RoutingTransaction(this, tx, null, partitioned: captures);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.HasSequence<long>(RoutingWrites);
     }
 
 }
@@ -328,14 +343,46 @@ public sealed class RoutingTransaction : IAsyncDisposable
     private readonly IDbContextTransaction _inner;
     private readonly SemaphoreSlim? _gate;
     private RoutingBatch? _batch;
+    private readonly HashSet<string> _locked = new(StringComparer.Ordinal);
 
-    public RoutingTransaction(SwitchboardDb db, IDbContextTransaction inner, SemaphoreSlim? gate)
+    public RoutingTransaction(SwitchboardDb db, IDbContextTransaction inner, SemaphoreSlim? gate, bool partitioned)
     {
         _db = db;
         _inner = inner;
         _gate = gate;
+        Partitioned = partitioned;
         db.RoutingInputs = new RoutingInputs();
         db.RoutingTransaction = this;
+    }
+
+    /// <summary>
+    /// Whether this transaction shares the routing lock with others (captures on PostgreSQL): it then
+    /// locks each person, team and rule it touches, and reads their routing state afresh once locked.
+    /// </summary>
+    public bool Partitioned { get; }
+
+    /// <summary>
+    /// Partitioned: takes the transaction-scoped locks named by <paramref name="keys"/> that this
+    /// transaction does not hold yet, in one sorted statement (so two transactions taking theirs at once
+    /// cannot deadlock), and returns those newly taken; otherwise there is nothing to lock (the routing
+    /// lock is held alone) and none is returned.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LockAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        if (!Partitioned)
+        {
+            return [];
+        }
+
+        var fresh = keys.Where(_locked.Add).ToArray();
+        if (fresh.Length > 0)
+        {
+            await _db.Database.ExecuteSqlAsync(
+                $"SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest({fresh}) AS x ORDER BY 1) AS sorted",
+                ct);
+        }
+
+        return fresh;
     }
 
     /// <summary>The routing batch of this transaction, once a lead was routed in it.</summary>

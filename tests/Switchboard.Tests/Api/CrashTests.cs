@@ -18,12 +18,12 @@ public sealed class CrashTests
     {
         var db = Path.Combine(Path.GetTempPath(), "switchboard-tests", $"crash-{Guid.NewGuid():N}.db");
         Directory.CreateDirectory(Path.GetDirectoryName(db)!);
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         using var admin = new HttpClient { BaseAddress = baseAddress };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceHost.AdminKey);
 
-        var service = await StartProcessAsync(db, port, admin);
+        var service = await ServiceProcess.StartAsync(db, port, admin);
         await admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
         await admin.PostOk("/api/reps", new { id = "a", name = "A", teamIds = new[] { "sdr" } });
         await admin.PostOk("/api/reps", new { id = "b", name = "B", teamIds = new[] { "sdr" } });
@@ -70,7 +70,7 @@ public sealed class CrashTests
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
-        var restarted = await StartProcessAsync(db, port, admin);
+        var restarted = await ServiceProcess.StartAsync(db, port, admin);
         try
         {
             var missing = new List<string>();
@@ -103,11 +103,11 @@ public sealed class CrashTests
     {
         var db = Path.Combine(Path.GetTempPath(), "switchboard-tests", $"crash-sla-{Guid.NewGuid():N}.db");
         Directory.CreateDirectory(Path.GetDirectoryName(db)!);
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceHost.AdminKey);
 
-        var service = await StartProcessAsync(db, port, admin);
+        var service = await ServiceProcess.StartAsync(db, port, admin);
         await admin.PostOk("/api/teams", new { id = "sdr", name = "SDR" });
         await admin.PostOk("/api/reps", new { id = "a", name = "A", teamIds = new[] { "sdr" } });
         await admin.PostOk("/api/reps", new { id = "b", name = "B", teamIds = new[] { "sdr" } });
@@ -125,7 +125,7 @@ public sealed class CrashTests
         var killedAt = DateTimeOffset.UtcNow;
         await service.WaitForExitAsync();
 
-        var restarted = await StartProcessAsync(db, port, admin);
+        var restarted = await ServiceProcess.StartAsync(db, port, admin);
         try
         {
             var breaches = new Dictionary<string, (int Breached, int Escalated)>();
@@ -160,48 +160,5 @@ public sealed class CrashTests
             await restarted.WaitForExitAsync();
             new SqliteDatabase().Delete($"Data Source={db}");
         }
-    }
-
-    private static async Task<Process> StartProcessAsync(string db, int port, HttpClient probe)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "switchboard.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", db },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["SWITCHBOARD_ADMIN_KEY"] = ServiceHost.AdminKey;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            try
-            {
-                if ((await probe.GetAsync("/healthz")).IsSuccessStatusCode)
-                {
-                    return process;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.False(process.HasExited, "the service exited during start-up");
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("the service did not become healthy within 30 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

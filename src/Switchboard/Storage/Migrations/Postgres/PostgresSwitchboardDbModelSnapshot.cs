@@ -22,6 +22,8 @@ namespace Switchboard.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("routing_writes");
+
             modelBuilder.Entity("Switchboard.Storage.AccountDomainRow", b =>
                 {
                     b.Property<string>("Domain")
