@@ -6,8 +6,10 @@
 # teams (so leads spread over the teams, as the load's sizes run 10..5009); loaded with the ingest
 # baseline's measure.sh (wrk, one new lead per request) after WARMUP seconds (default 10):
 #   one  one instance, CONNECTIONS connections;
-#   two  two instances, CONNECTIONS/2 connections each, measured at once; their req/s summed.
-# Prints both lines and two/one. Issue 11's target: two ≥ 1.6× one.
+#   two  two instances, CONNECTIONS/2 connections each, measured at once; their req/s summed;
+#   pgbench  bench/pgbench-lead.sql (the same writes per lead, one lead per transaction) over
+#        CONNECTIONS clients on the first run's database, with no Switchboard running.
+# Prints each line, two/one and one/pgbench. Issue 11's target: two ≥ 1.6× one.
 # SERVER is a PostgreSQL connection string without a database (default: the local test server of
 # .ci/run, Host=127.0.0.1;Port=25433;Username=postgres).
 seconds="${1:-10}"
@@ -57,6 +59,11 @@ one="$(measure "$url" "$seconds" "$conns")"
 echo "one $one"
 stop
 
+pgbench_line="$(pgbench -n -h "$(sed -nE 's/.*Host=([^;]*).*/\1/p' <<<"$server")" -p "$(sed -nE 's/.*Port=([^;]*).*/\1/p' <<<"$server")" \
+  -U "$(sed -nE 's/.*Username=([^;]*).*/\1/p' <<<"$server")" -c "$conns" -j 2 -T "$seconds" -f "$here/pgbench-lead.sql" switchboard_bench_one 2>&1 \
+  | sed -nE 's/^tps = ([0-9.]+).*/\1/p')"
+echo "pgbench tps=$pgbench_line"
+
 db="$(fresh switchboard_bench_two)"
 start "$db"; first="$url"
 setup
@@ -71,7 +78,7 @@ both "$seconds"
 a="$(cat "$work/a")"; b="$(cat "$work/b")"
 echo "two (first)  $a"
 echo "two (second) $b"
-awk -v one="$(rate "$one")" -v a="$(rate "$a")" -v b="$(rate "$b")" \
-  'BEGIN { printf "two %.0f req/s, two/one %.3f\n", a + b, (one > 0 ? (a + b) / one : 0) }'
-grep -h -i -E "fail|exception" "$work"/server-*.log | sort | uniq -c | sort -rn | head -5 || true
+awk -v one="$(rate "$one")" -v a="$(rate "$a")" -v b="$(rate "$b")" -v pg="${pgbench_line:-0}" \
+  'BEGIN { printf "two %.0f req/s, two/one %.3f, one/pgbench %.3f\n", a + b, (one > 0 ? (a + b) / one : 0), (pg > 0 ? one / pg : 0) }'
+grep -h -A2 -E "^(fail|warn)" "$work"/server-*.log | grep -v -E "^--$" | sort | uniq -c | sort -rn | head -8 || true
 stop

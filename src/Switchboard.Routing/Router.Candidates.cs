@@ -117,6 +117,11 @@ public static partial class Router
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
+    /// <summary>
+    /// Why nobody of a target may take the lead, for a person: reps with the same reasons together, in
+    /// the order first met, three named and the rest counted ("a, b, c and 97 more: away"). The trace
+    /// still lists every candidate with their reasons.
+    /// </summary>
     private static string NobodyEligible(Target target, IReadOnlyList<CandidateTrace> trace)
     {
         if (trace.Count == 0)
@@ -124,7 +129,21 @@ public static partial class Router
             return $"{target} has no reps";
         }
 
-        var details = string.Join("; ", trace.Select(c => $"{c.RepId}: {string.Join(", ", c.Reasons)}"));
+        var groups = new Dictionary<string, (List<string> Named, int Count)>(StringComparer.Ordinal);
+        foreach (var c in trace)
+        {
+            var why = c.Reasons.Count == 1 ? c.Reasons[0] : string.Join(", ", c.Reasons);
+            var (named, count) = groups.TryGetValue(why, out var g) ? g : ([], 0);
+            if (named.Count < 3)
+            {
+                named.Add(c.RepId);
+            }
+
+            groups[why] = (named, count + 1);
+        }
+
+        var details = string.Join("; ", groups.Select(g =>
+            string.Join(", ", g.Value.Named) + (g.Value.Count > g.Value.Named.Count ? $" and {g.Value.Count - g.Value.Named.Count} more" : "") + ": " + g.Key));
         return $"no eligible rep among {trace.Count} in {target} ({details})";
     }
 

@@ -29,6 +29,19 @@ public class RouterTests
     }
 
     [Fact]
+    public void Route_NobodyEligibleInABigTeam_ReasonGroupsRepsBySameReasons_TraceStillListsEach()
+    {
+        var reps = Enumerable.Range(0, 100).Select(i => Build.Rep($"r{i:00}", status: i == 50 ? RepStatus.Offline : RepStatus.Away)).ToList();
+
+        var decision = Router.Route(Build.Lead(), Build.Flow(RoundRobinStrategy.StrategyName), reps, NoState, Build.Now).Decision;
+
+        Assert.Equal(DecisionKind.Held, decision.Kind);
+        Assert.Contains("no eligible rep among 100 in team 'sdr' (r00, r01, r02 and 96 more: away; r50: offline)", decision.HeldReason, StringComparison.Ordinal);
+        Assert.Equal(100, decision.Candidates.Count);
+        Assert.All(decision.Candidates, c => Assert.False(c.Eligible));
+    }
+
+    [Fact]
     public void Route_TraceListsEveryCandidateWithReasons()
     {
         var reps = new List<RepState>

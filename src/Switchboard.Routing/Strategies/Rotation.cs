@@ -63,6 +63,19 @@ internal static class Rotation
     public static (RepState Rep, Dictionary<string, long> Credits, long WinnerCredit, long Total) SmoothWeighted(
         IReadOnlyList<RepState> candidates, IReadOnlyList<RepState> eligible, IReadOnlyDictionary<string, long> before, Func<RepState, long> weightOf)
     {
+        var weights = new long[eligible.Count];
+        for (var i = 0; i < eligible.Count; i++)
+        {
+            weights[i] = weightOf(eligible[i]);
+        }
+
+        return SmoothWeighted(candidates, eligible, before, weights);
+    }
+
+    /// <summary>The same, with each eligible rep's weight given by position (a strategy that computes them once).</summary>
+    public static (RepState Rep, Dictionary<string, long> Credits, long WinnerCredit, long Total) SmoothWeighted(
+        IReadOnlyList<RepState> candidates, IReadOnlyList<RepState> eligible, IReadOnlyDictionary<string, long> before, long[] weights)
+    {
         var credits = new Dictionary<string, long>(candidates.Count, StringComparer.Ordinal);
         foreach (var c in candidates)
         {
@@ -70,18 +83,21 @@ internal static class Rotation
         }
 
         long total = 0;
-        foreach (var rep in eligible)
+        for (var i = 0; i < eligible.Count; i++)
         {
-            total += Math.Max(1, weightOf(rep));
-            credits[rep.Id] = (credits.TryGetValue(rep.Id, out var c) ? c : 0) + Math.Max(1, weightOf(rep));
+            var rep = eligible[i];
+            weights[i] = Math.Max(1, weights[i]);
+            total += weights[i];
+            credits[rep.Id] = (credits.TryGetValue(rep.Id, out var c) ? c : 0) + weights[i];
         }
 
         // Owed at least δ: credit × (2n − 2) ≥ total. Due first: least (total × (2n − 3) − credit × (2n − 2)) / weight.
         var twoNMinus2 = Math.Max(1, (2 * eligible.Count) - 2);
         RepState? best = null;
         Int128 bestSlack = 0, bestWeight = 1;
-        foreach (var rep in eligible)
+        for (var i = 0; i < eligible.Count; i++)
         {
+            var rep = eligible[i];
             var credit = (Int128)credits[rep.Id];
             if (eligible.Count > 1 && credit * twoNMinus2 < total)
             {
@@ -89,7 +105,7 @@ internal static class Rotation
             }
 
             var slack = ((Int128)total * (twoNMinus2 - 1)) - (credit * twoNMinus2);
-            var weight = (Int128)Math.Max(1, weightOf(rep));
+            var weight = (Int128)weights[i];
             if (best is null || slack * bestWeight < bestSlack * weight)
             {
                 (best, bestSlack, bestWeight) = (rep, slack, weight);

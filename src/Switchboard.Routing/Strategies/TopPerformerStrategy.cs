@@ -53,41 +53,63 @@ public sealed class TopPerformerStrategy(TopPerformerOptions options) : IRouting
                 ? $"at the top-performer monthly cap ({rep.Load.AssignedThisMonth}/{Options.MonthlyCap})"
                 : null;
 
-    public IReadOnlyList<double> SharesOf(IReadOnlyList<RepState> group)
-    {
-        var rates = Rates(group);
-        return [.. group.Select(r => rates[r.Id].Rate)];
-    }
+    public IReadOnlyList<double> SharesOf(IReadOnlyList<RepState> group) => Rates(group).Rates;
 
     public StrategyPick Pick(StrategyInput input)
     {
-        var rates = Rates(input.Eligible);
-        var (best, credits, _, _) = Rotation.SmoothWeighted(input.Candidates, input.Eligible, input.State.Credits, r => Weight(rates[r.Id].Rate));
-        var (rate, measured) = rates[best.Id];
-        var total = input.Eligible.Sum(r => rates[r.Id].Rate);
+        var (rates, measured) = Rates(input.Eligible);
+        var weights = new long[rates.Length];
+        double total = 0;
+        for (var i = 0; i < rates.Length; i++)
+        {
+            weights[i] = Weight(rates[i]);
+            total += rates[i];
+        }
+
+        var (best, credits, _, _) = Rotation.SmoothWeighted(input.Candidates, input.Eligible, input.State.Credits, weights);
+        var at = 0;
+        while (!ReferenceEquals(input.Eligible[at], best))
+        {
+            at++;
+        }
+
+        var rate = rates[at];
         var why = $"top-performer: {best.Id} {Options.Measure} {rate:P0} over {Durations.Format(Options.Window)}" +
-                  (measured ? "" : $" (fewer than {Options.MinSample} measured leads: the group's average)") +
+                  (measured[at] ? "" : $" (fewer than {Options.MinSample} measured leads: the group's average)") +
                   $", a {(total > 0 ? rate / total : 0):P0} share among {input.Eligible.Count} eligible; highest credit in the weighted rotation";
         return new StrategyPick(best, input.State with { Pointer = best.Id, Credits = credits }, why);
     }
 
     private static long Weight(double rate) => Math.Max(1, (long)Math.Round(rate * 1000));
 
-    /// <summary>Each rep's rate; reps below the minimum sample get the average of those above it (or 1 when nobody is).</summary>
-    private Dictionary<string, (double Rate, bool Measured)> Rates(IReadOnlyList<RepState> group)
+    /// <summary>Each rep's rate, by position in <paramref name="group"/>; reps below the minimum sample get the average of those above it (or 1 when nobody is).</summary>
+    private (double[] Rates, bool[] Measured) Rates(IReadOnlyList<RepState> group)
     {
-        var measured = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var rep in group)
+        var rates = new double[group.Count];
+        var measured = new bool[group.Count];
+        var (sum, count) = (0.0, 0);
+        for (var i = 0; i < group.Count; i++)
         {
-            var h = rep.Load.In(Options.Window);
+            var h = group[i].Load.In(Options.Window);
             var (hits, sample) = Options.Measure == "close-rate" ? (h.Won, h.Won + h.Lost) : (h.Converted, h.Assigned);
             if (sample >= Math.Max(1, Options.MinSample))
             {
-                measured[rep.Id] = (double)hits / sample;
+                rates[i] = (double)hits / sample;
+                measured[i] = true;
+                sum += rates[i];
+                count++;
             }
         }
 
-        var average = measured.Count > 0 ? measured.Values.Average() : 1.0;
-        return group.ToDictionary(r => r.Id, r => measured.TryGetValue(r.Id, out var v) ? (v, true) : (average, false), StringComparer.Ordinal);
+        var average = count > 0 ? sum / count : 1.0;
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (!measured[i])
+            {
+                rates[i] = average;
+            }
+        }
+
+        return (rates, measured);
     }
 }
