@@ -92,7 +92,7 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
 
         // Partitioned (captures on PostgreSQL): the decision stands once what it read is locked and was
         // current; if another instance had moved any of it, decide again on the fresh state.
-        while (await batch.LockAsync(db, batch.KeysOf(outcome), ct))
+        while (db.RoutingTransaction is { Partitioned: true } && await batch.LockAsync(db, batch.KeysOf(outcome), ct))
         {
             outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
         }

@@ -100,15 +100,15 @@ public sealed class RoutingInputs
     /// <summary>Adds to reps' open-lead counts, in the current transaction.</summary>
     private async Task MoveOpenAsync(SwitchboardDb db, IReadOnlyDictionary<string, int> moved, CancellationToken ct)
     {
-        foreach (var (repId, n) in moved)
+        var moves = moved.Where(m => m.Value != 0).ToList();
+        foreach (var (repId, n) in moves)
         {
-            if (n == 0)
-            {
-                continue;
-            }
-
             OpenMoved[repId] = OpenMoved.GetValueOrDefault(repId) + n;
-            await db.Database.ExecuteSqlAsync($"""UPDATE reps SET "OpenLeads" = "OpenLeads" + {n} WHERE "Id" = {repId}""", ct);
+        }
+
+        if (moves.Count > 0)
+        {
+            await db.MoveOpenLeadsAsync(moves, ct);
         }
     }
 

@@ -7,11 +7,6 @@ namespace Switchboard.Storage;
 public static class StorageExtensions
 {
     /// <summary>
-    /// Adds to reps' assignment counters (hour, day, week, month), creating missing ones, in one
-    /// statement (same SQL on SQLite and PostgreSQL), so routing and claims counting the same rep at once
-    /// never collide on a new row.
-    /// </summary>
-    /// <summary>
     /// Whether a failed transaction may simply be run again: PostgreSQL chose it as a deadlock's victim
     /// or could not serialize it (partitioned captures on two instances locking in different orders).
     /// </summary>
@@ -22,6 +17,11 @@ public static class StorageExtensions
         _ => IsTransient(e.InnerException!),
     };
 
+    /// <summary>
+    /// Adds to reps' assignment counters (hour, day, week, month), creating missing ones, in one
+    /// statement (same SQL on SQLite and PostgreSQL), so routing and claims counting the same rep at once
+    /// never collide on a new row.
+    /// </summary>
     public static Task AddToCountersAsync(this SwitchboardDb db, IReadOnlyDictionary<(string RepId, string Period), int> counts, CancellationToken ct)
     {
         var parameters = new List<object>(counts.Count * 3);
@@ -34,6 +34,22 @@ public static class StorageExtensions
 
         // Only placeholders are put into the text; every value goes in as a parameter.
         var sql = $"""INSERT INTO rep_counters ("RepId", "Period", "Count") VALUES {string.Join(", ", rows)} ON CONFLICT ("RepId", "Period") DO UPDATE SET "Count" = rep_counters."Count" + excluded."Count" """;
+        return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+    }
+
+    /// <summary>Adds to reps' open-lead counts in one statement (a capture group moves dozens of reps at once).</summary>
+    public static Task MoveOpenLeadsAsync(this SwitchboardDb db, IReadOnlyCollection<KeyValuePair<string, int>> moves, CancellationToken ct)
+    {
+        var parameters = new List<object>(moves.Count * 2);
+        var (cases, ids) = (new List<string>(moves.Count), new List<string>(moves.Count));
+        foreach (var (repId, n) in moves)
+        {
+            cases.Add($"WHEN {{{parameters.Count}}} THEN {{{parameters.Count + 1}}}");
+            ids.Add($"{{{parameters.Count}}}");
+            parameters.AddRange([repId, n]);
+        }
+
+        var sql = $"""UPDATE reps SET "OpenLeads" = "OpenLeads" + CASE "Id" {string.Join(" ", cases)} END WHERE "Id" IN ({string.Join(", ", ids)})""";
         return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
     }
 
