@@ -51,60 +51,69 @@ public static partial class Router
         }
 
         var eligible = new List<RepState>(candidates.Count);
-        var reasonsOf = new IReadOnlyList<string>[candidates.Count];
+        var mismatches = filter is null ? null : new string?[candidates.Count];
+        var excluded = new bool[candidates.Count];
         var owed = new bool[candidates.Count];
         var absent = new bool[candidates.Count];
         for (var i = 0; i < candidates.Count; i++)
         {
             var rep = candidates[i];
-            var check = Eligibility.Check(rep, now);
+            var check = Eligibility.Classify(rep, now);
             var mismatch = filter?.Invoke(rep);
-            var reasons = check.Reasons;
-            if (mismatch is not null || teamBlock is not null)
+            if (mismatches is not null)
             {
-                var more = new List<string>(reasons.Count + 2);
-                more.AddRange(reasons);
-                if (teamBlock is not null)
-                {
-                    more.Add(teamBlock);
-                }
-
-                if (mismatch is not null)
-                {
-                    more.Add(mismatch);
-                }
-
-                reasons = more;
+                mismatches[i] = mismatch;
             }
 
-            reasonsOf[i] = reasons;
-            if (reasons.Count == 0)
+            excluded[i] = check.Count > 0 || mismatch is not null || teamBlock is not null;
+            if (!excluded[i])
             {
                 eligible.Add(rep);
             }
 
-            if (mismatch is null && rep.Rep.Active && !check.AtCap && (reasons.Count == 0 || check.Absent))
+            if (mismatch is null && rep.Rep.Active && !check.AtCap && (!excluded[i] || check.Absent))
             {
                 owed[i] = true;
                 absent[i] = check.Absent;
             }
         }
 
-        return new Field(candidates, new CandidateTraces(unknown ?? [], candidates, reasonsOf), eligible, owed, absent);
+        return new Field(candidates, new CandidateTraces(unknown ?? [], candidates, excluded, mismatches, teamBlock, now), eligible, owed, absent);
     }
 
     /// <summary>
     /// The trace of a rule's candidates, each made when it is read (a stored or shown trace reads them
     /// once; a replay of a million leads never does): the names the target lists that are no reps, then
-    /// each candidate, eligible or with its reasons.
+    /// each candidate, eligible or with its reasons — the rep's own (<see cref="Eligibility.Check"/> at
+    /// the decision's moment), the team's cap, the strategy's filter.
     /// </summary>
-    private sealed class CandidateTraces(IReadOnlyList<CandidateTrace> unknown, List<RepState> reps, IReadOnlyList<string>[] reasons) : IReadOnlyList<CandidateTrace>
+    private sealed class CandidateTraces(
+        IReadOnlyList<CandidateTrace> unknown, List<RepState> reps, bool[] excluded, string?[]? mismatches, string? teamBlock, DateTimeOffset now) : IReadOnlyList<CandidateTrace>
     {
         public int Count => unknown.Count + reps.Count;
 
-        public CandidateTrace this[int index] => index < unknown.Count
-            ? unknown[index]
-            : new CandidateTrace(reps[index - unknown.Count].Id, reasons[index - unknown.Count].Count == 0, reasons[index - unknown.Count]);
+        public CandidateTrace this[int index] => index < unknown.Count ? unknown[index] : Candidate(index - unknown.Count);
+
+        private CandidateTrace Candidate(int i)
+        {
+            if (!excluded[i])
+            {
+                return new CandidateTrace(reps[i].Id, true, []);
+            }
+
+            var reasons = new List<string>(Eligibility.Check(reps[i], now).Reasons);
+            if (teamBlock is not null)
+            {
+                reasons.Add(teamBlock);
+            }
+
+            if (mismatches?[i] is { } mismatch)
+            {
+                reasons.Add(mismatch);
+            }
+
+            return new CandidateTrace(reps[i].Id, false, reasons);
+        }
 
         public IEnumerator<CandidateTrace> GetEnumerator()
         {
