@@ -39,9 +39,11 @@ public class RoutingBenchmarks
                 Caps = new RepCaps(PerDay: 50, MaxOpen: 40),
                 Status = i % 17 == 0 ? RepStatus.Away : RepStatus.Available,
                 Territories = i % 3 == 0 ? ["dach"] : ["us"],
-                Skills = i % 2 == 0 ? ["enterprise", "security"] : ["smb"],
+                // By the rep's place in their team (i / 10), so the team the lead reaches has some of each:
+                // skills and score-tiers pick among them instead of holding the lead.
+                Skills = (i / 10) % 2 == 0 ? ["enterprise", "security"] : ["smb"],
                 Languages = i % 4 == 0 ? ["en", "de"] : ["en"],
-                Seniority = i % 5 == 0 ? "senior" : "junior",
+                Seniority = (i / 10) % 5 == 0 ? "senior" : "junior",
             },
             new RepLoad(
                 OpenLeads: random.Next(0, 45),

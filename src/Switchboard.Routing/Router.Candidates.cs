@@ -94,6 +94,26 @@ public static partial class Router
 
         public CandidateTrace this[int index] => index < unknown.Count ? unknown[index] : Candidate(index - unknown.Count);
 
+        /// <summary>Entry <paramref name="index"/>'s rep and reasons as one text, without a list where there is only one reason.</summary>
+        public (string RepId, string Why) Why(int index)
+        {
+            if (index < unknown.Count)
+            {
+                return (unknown[index].RepId, string.Join(", ", unknown[index].Reasons));
+            }
+
+            var i = index - unknown.Count;
+            var own = excluded[i] ? Eligibility.Check(reps[i], now).Reasons : [];
+            var mismatch = mismatches?[i];
+            return (reps[i].Id, (own.Count, teamBlock, mismatch) switch
+            {
+                (0, null, { } only) => only,
+                (0, { } only, null) => only,
+                (1, null, null) => own[0],
+                _ => string.Join(", ", own.Append(teamBlock).Append(mismatch).OfType<string>()),
+            });
+        }
+
         private CandidateTrace Candidate(int i)
         {
             if (!excluded[i])
@@ -138,21 +158,34 @@ public static partial class Router
             return $"{target} has no reps";
         }
 
-        var groups = new Dictionary<string, (List<string> Named, int Count)>(StringComparer.Ordinal);
-        foreach (var c in trace)
+        // A team has a few distinct reasons and many reps: a short list, matched by reference first (a
+        // strategy's reason is one string per kind of rep) and by text after.
+        var groups = new List<(string Why, List<string> Named, int Count)>();
+        for (var i = 0; i < trace.Count; i++)
         {
-            var why = c.Reasons.Count == 1 ? c.Reasons[0] : string.Join(", ", c.Reasons);
-            var (named, count) = groups.TryGetValue(why, out var g) ? g : ([], 0);
-            if (named.Count < 3)
+            var (repId, why) = trace is CandidateTraces traces ? traces.Why(i) : (trace[i].RepId, string.Join(", ", trace[i].Reasons));
+            var g = 0;
+            while (g < groups.Count && !ReferenceEquals(groups[g].Why, why) && !string.Equals(groups[g].Why, why, StringComparison.Ordinal))
             {
-                named.Add(c.RepId);
+                g++;
             }
 
-            groups[why] = (named, count + 1);
+            if (g == groups.Count)
+            {
+                groups.Add((why, [], 0));
+            }
+
+            var (w, named, count) = groups[g];
+            if (named.Count < 3)
+            {
+                named.Add(repId);
+            }
+
+            groups[g] = (w, named, count + 1);
         }
 
         var details = string.Join("; ", groups.Select(g =>
-            string.Join(", ", g.Value.Named) + (g.Value.Count > g.Value.Named.Count ? $" and {g.Value.Count - g.Value.Named.Count} more" : "") + ": " + g.Key));
+            string.Join(", ", g.Named) + (g.Count > g.Named.Count ? $" and {g.Count - g.Named.Count} more" : "") + ": " + g.Why));
         return $"no eligible rep among {trace.Count} in {target} ({details})";
     }
 

@@ -76,29 +76,24 @@ internal static class Rotation
     public static (RepState Rep, Dictionary<string, long> Credits, long WinnerCredit, long Total) SmoothWeighted(
         IReadOnlyList<RepState> candidates, IReadOnlyList<RepState> eligible, IReadOnlyDictionary<string, long> before, long[] weights)
     {
-        var credits = new Dictionary<string, long>(candidates.Count, StringComparer.Ordinal);
-        foreach (var c in candidates)
-        {
-            credits[c.Id] = before.TryGetValue(c.Id, out var v) ? v : 0;
-        }
-
+        // Each eligible rep's credit after earning this turn, by position: the turn is worked out on
+        // arrays, and the credits dictionary is made once at the end.
+        var earned = new long[eligible.Count];
         long total = 0;
         for (var i = 0; i < eligible.Count; i++)
         {
-            var rep = eligible[i];
             weights[i] = Math.Max(1, weights[i]);
             total += weights[i];
-            credits[rep.Id] = (credits.TryGetValue(rep.Id, out var c) ? c : 0) + weights[i];
+            earned[i] = (before.TryGetValue(eligible[i].Id, out var v) ? v : 0) + weights[i];
         }
 
         // Owed at least δ: credit × (2n − 2) ≥ total. Due first: least (total × (2n − 3) − credit × (2n − 2)) / weight.
         var twoNMinus2 = Math.Max(1, (2 * eligible.Count) - 2);
-        RepState? best = null;
+        var best = -1;
         Int128 bestSlack = 0, bestWeight = 1;
         for (var i = 0; i < eligible.Count; i++)
         {
-            var rep = eligible[i];
-            var credit = (Int128)credits[rep.Id];
+            var credit = (Int128)earned[i];
             if (eligible.Count > 1 && credit * twoNMinus2 < total)
             {
                 continue;
@@ -106,16 +101,37 @@ internal static class Rotation
 
             var slack = ((Int128)total * (twoNMinus2 - 1)) - (credit * twoNMinus2);
             var weight = (Int128)weights[i];
-            if (best is null || slack * bestWeight < bestSlack * weight)
+            if (best < 0 || slack * bestWeight < bestSlack * weight)
             {
-                (best, bestSlack, bestWeight) = (rep, slack, weight);
+                (best, bestSlack, bestWeight) = (i, slack, weight);
             }
         }
 
         // Credits sum to the total over the eligible, so someone is always owed δ; keep a pick regardless.
-        best ??= eligible.MaxBy(r => credits[r.Id])!;
-        var winnerCredit = credits[best.Id];
-        credits[best.Id] -= total;
-        return (best, credits, winnerCredit, total);
+        if (best < 0)
+        {
+            best = 0;
+            for (var i = 1; i < eligible.Count; i++)
+            {
+                best = earned[i] > earned[best] ? i : best;
+            }
+        }
+
+        var winnerCredit = earned[best];
+        earned[best] -= total;
+
+        // The new credits: every candidate's as before, the eligible's as earned this turn.
+        var credits = new Dictionary<string, long>(candidates.Count, StringComparer.Ordinal);
+        foreach (var candidate in candidates)
+        {
+            credits[candidate.Id] = before.TryGetValue(candidate.Id, out var v) ? v : 0;
+        }
+
+        for (var i = 0; i < eligible.Count; i++)
+        {
+            credits[eligible[i].Id] = earned[i];
+        }
+
+        return (eligible[best], credits, winnerCredit, total);
     }
 }
