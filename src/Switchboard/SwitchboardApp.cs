@@ -56,6 +56,7 @@ public static class SwitchboardApp
         builder.Services.AddSingleton<CaptureQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaptureQueue>());
         builder.Services.AddSingleton<PoolClaims>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PoolClaims>());
         builder.Services.AddSingleton<HeldLeadRetrier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeldLeadRetrier>());
         builder.Services.AddSingleton<LeadClock>();

@@ -194,7 +194,7 @@ public static class PoolsApi
             input = read ?? input;
         }
 
-        var outcome = await claims.ClaimAsync(db, pool, access, repId, input.LeadId, ct);
+        var outcome = await claims.ClaimAsync(new ClaimRequest(pool, access, repId, input.LeadId), ct);
         return outcome switch
         {
             { Lead: { } lead } => TypedResults.Ok(new ClaimResult(lead.Id, LeadView.From(lead, null, null))),

@@ -24,6 +24,35 @@ public abstract class PoolTests(TestDatabase database) : HostedTests(database)
         return (response.StatusCode, await response.Json());
     }
 
+    /// <summary>
+    /// Claims that arrive together are tried in one transaction: a rep clicking twenty times at once gets
+    /// exactly what the pool's limits allow, and every other click a reason; no lead is given twice.
+    /// </summary>
+    [Fact]
+    public async Task OneRepClaimingTwentyTimesAtOnce_GetsExactlyTheDailyLimit_NoLeadTwice()
+    {
+        await Admin.PostOk("/api/pools", new { id = "burst", name = "Burst", mode = "blind", memberTeamIds = new[] { "west" }, claimLimits = new { perDay = 3 } });
+        await Admin.PutFlow("rules:\n  - name: all\n    assign: { to: { pool: burst } }\nfallback: { pool: unassigned }\n");
+        for (var i = 0; i < 10; i++)
+        {
+            await Admin.PostOk("/api/leads", new { email = $"burst{i}@example.com" });
+        }
+
+        var wes = await RepClient("wes");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => ClaimAsync(wes, "burst")));
+
+        var won = answers.Where(a => a.Status == HttpStatusCode.OK).Select(a => a.Body["leadId"].Str()).ToList();
+        Assert.Equal(3, won.Count);
+        Assert.Equal(3, won.Distinct().Count());
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, a.Status);
+            Assert.Contains("allows 3 a day", a.Body["detail"].Str(), StringComparison.Ordinal);
+        });
+        var owned = (await Admin.AllLeads()).Where(l => l["ownerRepId"]?.GetValue<string>() == "wes").Select(l => l["id"].Str());
+        Assert.Equal(won.Order(), owned.Order());
+    }
+
     [Fact]
     public async Task WestPool_TakesWestCoastLeadsOnly_MembersSeeKeyFields_OneClaimWins_LimitsHold()
     {
