@@ -97,18 +97,22 @@ public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, Tim
         }
     }
 
-    /// <summary>One transaction for the group: each claim in arrival order against what the ones before it took, one save, one commit.</summary>
+    /// <summary>
+    /// One transaction for the group: what its claims need read once — their reps, the reps' claims
+    /// today, the claimable leads of each pool as each kind of claimer sees it — then each claim in
+    /// arrival order against what the ones before it took, one save, one commit.
+    /// </summary>
     private async Task<ClaimOutcome[]> CommitAsync(List<Waiting> group, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
-        var won = new Dictionary<string, int>(StringComparer.Ordinal);
-        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        var reads = await GroupReads.ReadAsync(db, [.. group.Select(w => w.Request)], now, ct);
         var outcomes = new ClaimOutcome[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
-            outcomes[i] = await TryAsync(db, group[i].Request, won, taken, time.GetUtcNow(), ct);
+            outcomes[i] = await TryAsync(db, group[i].Request, reads, time.GetUtcNow(), ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -116,36 +120,98 @@ public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, Tim
         return outcomes;
     }
 
-    /// <param name="won">Claims this group won so far, per rep: their limits count them.</param>
-    /// <param name="taken">Leads this group claimed so far: not offered to later claims.</param>
-    private async Task<ClaimOutcome> TryAsync(
-        SwitchboardDb db, ClaimRequest claim, Dictionary<string, int> won, HashSet<string> taken, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// What a group of claims reads once: reps by id, each rep's claims so far today (their own zone's
+    /// day), and per pool and kind of claimer (member, or widened to escalated leads) the claimable
+    /// leads, tracked, oldest first — as many as the group's claims of that kind could take.
+    /// </summary>
+    private sealed class GroupReads
+    {
+        public required Dictionary<string, RepRow> Reps { get; init; }
+        public required Dictionary<string, int> ClaimedToday { get; init; }
+        public required Dictionary<(string Pool, bool Member), List<LeadRow>> Claimable { get; init; }
+
+        /// <summary>Claims this group won so far, per rep: their limits count them.</summary>
+        public Dictionary<string, int> Won { get; } = new(StringComparer.Ordinal);
+
+        public static bool Member(ClaimRequest c) => c.Access.Caller.IsAdmin || c.Access.IsMember(c.Pool);
+
+        public static async Task<GroupReads> ReadAsync(SwitchboardDb db, IReadOnlyList<ClaimRequest> claims, DateTimeOffset now, CancellationToken ct)
+        {
+            var repIds = claims.Select(c => c.RepId).Distinct().ToArray();
+            var reps = await db.Reps.AsNoTracking().Where(r => EF.Parameter(repIds).Contains(r.Id)).ToDictionaryAsync(r => r.Id, StringComparer.Ordinal, ct);
+
+            // Claims today: each rep's own day; one read from the earliest of those days on.
+            var today = new Dictionary<string, int>(StringComparer.Ordinal);
+            var limited = claims.Where(c => c.Pool.ClaimPerDay is not null).Select(c => c.RepId).Distinct().Where(reps.ContainsKey).ToArray();
+            if (limited.Length > 0)
+            {
+                var starts = limited.ToDictionary(r => r, r => DayStart(reps[r], now), StringComparer.Ordinal);
+                var since = starts.Values.Min();
+                var events = await db.LeadEvents.AsNoTracking()
+                    .Where(e => e.Type == "claimed" && e.At >= since && EF.Parameter(limited).Contains(e.RepId!))
+                    .Select(e => new { e.RepId, e.At }).ToListAsync(ct);
+                foreach (var r in limited)
+                {
+                    today[r] = events.Count(e => e.RepId == r && e.At >= starts[r]);
+                }
+            }
+
+            var claimable = new Dictionary<(string, bool), List<LeadRow>>();
+            foreach (var kind in claims.GroupBy(c => (c.Pool.Id, Member(c))))
+            {
+                var first = kind.First();
+                var byId = kind.Select(c => c.LeadId).OfType<string>().Distinct().ToArray();
+                var oldest = kind.Count(c => c.LeadId is null);
+                var query = first.Access.Claimable(db, first.Pool).AsTracking();
+                var leads = byId.Length > 0 ? await query.Where(l => EF.Parameter(byId).Contains(l.Id)).ToListAsync(ct) : [];
+                if (oldest > 0)
+                {
+                    leads.AddRange(await query.Where(l => !EF.Parameter(byId).Contains(l.Id))
+                        .OrderBy(l => l.PooledAt).ThenBy(l => l.Id).Take(oldest + Attempts).ToListAsync(ct));
+                }
+
+                claimable[kind.Key] = leads.OrderBy(l => l.PooledAt).ThenBy(l => l.Id, StringComparer.Ordinal).ToList();
+            }
+
+            return new GroupReads { Reps = reps, ClaimedToday = today, Claimable = claimable };
+        }
+    }
+
+    private static DateTimeOffset DayStart(RepRow rep, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, CapPeriods.FindZone(rep.TimeZone));
+        return new DateTimeOffset(local.Date, local.Offset);
+    }
+
+    private async Task<ClaimOutcome> TryAsync(SwitchboardDb db, ClaimRequest claim, GroupReads reads, DateTimeOffset now, CancellationToken ct)
     {
         var (pool, repId, leadId) = (claim.Pool, claim.RepId, claim.LeadId);
-        var rep = await db.Reps.AsNoTracking().FirstAsync(r => r.Id == repId, ct);
-        if (await LimitAsync(db, pool, rep, won.GetValueOrDefault(repId), now, ct) is { } limit)
+        var rep = reads.Reps[repId];
+        if (Limit(pool, rep, reads.ClaimedToday.GetValueOrDefault(repId), reads.Won.GetValueOrDefault(repId)) is { } limit)
         {
             return new ClaimOutcome(Limit: limit);
         }
 
-        var gone = taken.ToArray();
-        var claimable = claim.Access.Claimable(db, pool).Where(l => !EF.Parameter(gone).Contains(l.Id));
-        List<string> candidates = leadId is null
-            ? await claimable.OrderBy(l => l.PooledAt).ThenBy(l => l.Id).Select(l => l.Id).Take(Attempts).ToListAsync(ct)
-            : await claimable.Where(l => l.Id == leadId).Select(l => l.Id).ToListAsync(ct);
-        if (candidates.Count == 0)
+        // Leads claimed earlier in the group are no longer pooled in memory, so the lifecycle refuses them.
+        var tried = 0;
+        foreach (var lead in reads.Claimable[(pool.Id, GroupReads.Member(claim))])
         {
-            var lost = leadId is not null && (taken.Contains(leadId) || await db.Leads.AnyAsync(l => l.Id == leadId && l.ClaimedFromPoolId == pool.Id, ct));
-            return new ClaimOutcome(Taken: lost);
-        }
+            if ((leadId is not null && lead.Id != leadId) || (leadId is null && tried++ >= Attempts))
+            {
+                continue;
+            }
 
-        foreach (var id in candidates)
-        {
-            var lead = await db.Leads.FirstAsync(l => l.Id == id, ct);
             var step = LeadLifecycle.Claim(lead.Life(), pool.Id, pool.Name, pool.Mode, repId);
             if (step.Refused is not null)
             {
-                continue; // claimed, moved or escalated since the list was read
+                if (leadId is not null)
+                {
+                    return new ClaimOutcome(Taken: true); // someone earlier in this group
+                }
+
+                tried--; // taken in this group: not one of this claim's attempts
+                continue;
             }
 
             if (await moves.ApplyAsync(db, lead, step, now, ct) is { } refused)
@@ -153,36 +219,34 @@ public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, Tim
                 return new ClaimOutcome(Limit: refused.Reason);
             }
 
-            won[repId] = won.GetValueOrDefault(repId) + 1;
-            taken.Add(lead.Id);
+            reads.Won[repId] = reads.Won.GetValueOrDefault(repId) + 1;
             return new ClaimOutcome(lead);
         }
 
-        return new ClaimOutcome(Taken: true);
+        if (leadId is null)
+        {
+            return new ClaimOutcome(Taken: reads.Claimable[(pool.Id, GroupReads.Member(claim))].Count > 0);
+        }
+
+        return new ClaimOutcome(Taken: await db.Leads.AnyAsync(l => l.Id == leadId && l.ClaimedFromPoolId == pool.Id, ct));
     }
 
     /// <summary>
     /// The pool's claim limits for this rep: open leads they hold, and claims today in their own time
     /// zone — each with the <paramref name="wonHere"/> claims this group already gave them.
     /// </summary>
-    private static async Task<string?> LimitAsync(SwitchboardDb db, PoolRow pool, RepRow rep, int wonHere, DateTimeOffset now, CancellationToken ct)
+    private static string? Limit(PoolRow pool, RepRow rep, int claimedToday, int wonHere)
     {
-        var repId = rep.Id;
         var open = rep.OpenLeads + wonHere;
         if (pool.ClaimMaxOpen is { } maxOpen && open >= maxOpen)
         {
-            return $"claim limit: {repId} has {open} open leads and pool '{pool.Id}' allows claiming up to {maxOpen} open";
+            return $"claim limit: {rep.Id} has {open} open leads and pool '{pool.Id}' allows claiming up to {maxOpen} open";
         }
 
-        if (pool.ClaimPerDay is { } perDay)
+        var today = claimedToday + wonHere;
+        if (pool.ClaimPerDay is { } perDay && today >= perDay)
         {
-            var local = TimeZoneInfo.ConvertTime(now, CapPeriods.FindZone(rep.TimeZone));
-            var dayStart = new DateTimeOffset(local.Date, local.Offset);
-            var today = await db.LeadEvents.CountAsync(e => e.RepId == repId && e.Type == "claimed" && e.At >= dayStart, ct) + wonHere;
-            if (today >= perDay)
-            {
-                return $"claim limit: {repId} claimed {today} leads today and pool '{pool.Id}' allows {perDay} a day";
-            }
+            return $"claim limit: {rep.Id} claimed {today} leads today and pool '{pool.Id}' allows {perDay} a day";
         }
 
         return null;
