@@ -374,11 +374,19 @@ public sealed class RoutingTransaction : IAsyncDisposable
             return [];
         }
 
-        var fresh = keys.Where(_locked.Add).ToArray();
-        if (fresh.Length > 0)
+        var fresh = new List<string>();
+        foreach (var key in keys)
+        {
+            if (_locked.Add(key))
+            {
+                fresh.Add(key);
+            }
+        }
+
+        if (fresh.Count > 0)
         {
             await _db.Database.ExecuteSqlAsync(
-                $"SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest({fresh}) AS x ORDER BY 1) AS sorted",
+                $"SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest({fresh.ToArray()}) AS x ORDER BY 1) AS sorted",
                 ct);
         }
 
