@@ -18,36 +18,52 @@ public static partial class Router
     /// The candidates of one rule, with who may take the lead (<c>Eligible</c>) and, by position in
     /// <c>Reps</c>, whom the fairness ledger owes a share and who of those is merely away.
     /// </summary>
-    private sealed record Field(List<RepState> Reps, CandidateTraces Trace, List<RepState> Eligible, bool[] Owed, bool[] Absent);
+    private sealed record Field(IReadOnlyList<RepState> Reps, CandidateTraces Trace, List<RepState> Eligible, bool[] Owed, bool[] Absent);
+
+    /// <summary>A team's members as the decision's reps, by their positions in the index (no copy per decision).</summary>
+    private sealed class Members(IReadOnlyList<RepState> reps, IReadOnlyList<int> positions) : IReadOnlyList<RepState>
+    {
+        public int Count => positions.Count;
+
+        public RepState this[int index] => reps[positions[index]];
+
+        public IEnumerator<RepState> GetEnumerator()
+        {
+            for (var i = 0; i < positions.Count; i++)
+            {
+                yield return reps[positions[i]];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     private static Field Candidates(
         Target target, Reps byId, DateTimeOffset now, Func<RepState, string?>? filter, string? teamBlock)
     {
-        var members = target.Kind == TargetKind.Team ? byId.Index.Team(target.TeamId!) : [];
-        var size = target.Kind == TargetKind.Team ? members.Count : target.RepIds!.Count;
-        var candidates = new List<RepState>(size);
+        IReadOnlyList<RepState> candidates;
         List<CandidateTrace>? unknown = null;
         if (target.Kind == TargetKind.Team)
         {
             // Team members in id order: a stable rotation order that does not depend on creation order.
-            foreach (var i in members)
-            {
-                candidates.Add(byId.List[i]);
-            }
+            candidates = new Members(byId.List, byId.Index.Team(target.TeamId!));
         }
         else
         {
+            var named = new List<RepState>(target.RepIds!.Count);
             foreach (var id in target.RepIds!)
             {
                 if (byId.TryGetValue(id, out var rep))
                 {
-                    candidates.Add(rep);
+                    named.Add(rep);
                 }
                 else
                 {
                     (unknown ??= []).Add(new CandidateTrace(id, false, ["unknown rep"]));
                 }
             }
+
+            candidates = named;
         }
 
         var eligible = new List<RepState>(candidates.Count);
@@ -88,7 +104,7 @@ public static partial class Router
     /// the decision's moment), the team's cap, the strategy's filter.
     /// </summary>
     private sealed class CandidateTraces(
-        IReadOnlyList<CandidateTrace> unknown, List<RepState> reps, bool[] excluded, string?[]? mismatches, string? teamBlock, DateTimeOffset now) : IReadOnlyList<CandidateTrace>
+        IReadOnlyList<CandidateTrace> unknown, IReadOnlyList<RepState> reps, bool[] excluded, string?[]? mismatches, string? teamBlock, DateTimeOffset now) : IReadOnlyList<CandidateTrace>
     {
         public int Count => unknown.Count + reps.Count;
 

@@ -21,7 +21,7 @@ public static partial class Router
         var balances = Carry(before.Balances, field.Reps);
         var extra = Carry(before.ExtraTurns, field.Reps);
         var waiting = Carry(before.Waiting, field.Reps);
-        var notes = new List<string>();
+        List<string>? notes = null; // made only when there is something to say
 
         foreach (var rep in before.Absent.Count == 0 ? [] : field.Eligible.Where(r => before.Absent.Contains(r.Id, StringComparer.Ordinal)))
         {
@@ -31,7 +31,7 @@ public static partial class Router
                 case FairnessMode.CatchUp when Math.Floor(-balance + 1e-9) >= 1:
                     var turns = (int)Math.Min(fairness.CatchUpMax, Math.Floor(-balance + 1e-9));
                     extra[rep.Id] = turns;
-                    notes.Add($"{rep.Id} is back {Owed(balance)}: {turns} extra turn(s) (fairness {fairness})");
+                    (notes ??= []).Add($"{rep.Id} is back {OwedText(balance)}: {turns} extra turn(s) (fairness {fairness})");
                     break;
                 case FairnessMode.Reset:
                     balances[rep.Id] = 0;
@@ -41,10 +41,10 @@ public static partial class Router
                         waiting[rep.Id] = field.Eligible.Count - 1;
                     }
 
-                    notes.Add($"{rep.Id} is back: balance cleared, behind the {field.Eligible.Count - 1} others (fairness reset)");
+                    (notes ??= []).Add($"{rep.Id} is back: balance cleared, behind the {field.Eligible.Count - 1} others (fairness reset)");
                     break;
                 default:
-                    notes.Add($"{rep.Id} is back {Owed(balance)} and resumes their place (fairness {fairness})");
+                    (notes ??= []).Add($"{rep.Id} is back {OwedText(balance)} and resumes their place (fairness {fairness})");
                     break;
             }
         }
@@ -93,32 +93,34 @@ public static partial class Router
             }
             else
             {
-                notes.Add($"{id} waits {waiting[id]} more turn(s) at the back (fairness reset)");
+                (notes ??= []).Add($"{id} waits {waiting[id]} more turn(s) at the back (fairness reset)");
             }
         }
 
         // The ledger: each rep present or merely away is owed their share of this lead; reps at a cap or
         // filtered out by the strategy are not (they are not meant to get it).
-        var owedSet = new List<RepState>(field.Reps.Count);
+        var owedSet = new Owed(field);
         var absent = new List<string>();
         for (var i = 0; i < field.Reps.Count; i++)
         {
-            if (field.Owed[i])
+            if (field.Owed[i] && field.Absent[i])
             {
-                owedSet.Add(field.Reps[i]);
-                if (field.Absent[i])
-                {
-                    absent.Add(field.Reps[i].Id);
-                }
+                absent.Add(field.Reps[i].Id);
             }
         }
 
         var shares = strategy.SharesOf(owedSet);
         var total = shares?.Sum(s => Math.Max(0, s)) ?? owedSet.Count;
-        for (var i = 0; i < owedSet.Count; i++)
+        for (int i = 0, k = 0; i < field.Reps.Count; i++)
         {
-            var share = total > 0 ? Math.Max(0, shares?[i] ?? 1) / total : 1.0 / owedSet.Count;
-            balances[owedSet[i].Id] = Math.Round(balances.GetValueOrDefault(owedSet[i].Id) - share, 9);
+            if (!field.Owed[i])
+            {
+                continue;
+            }
+
+            var share = total > 0 ? Math.Max(0, shares?[k] ?? 1) / total : 1.0 / owedSet.Count;
+            balances[field.Reps[i].Id] = Math.Round(balances.GetValueOrDefault(field.Reps[i].Id) - share, 9);
+            k++;
         }
 
         balances[pick.Rep.Id] = Math.Round(balances.GetValueOrDefault(pick.Rep.Id) + 1, 9);
@@ -130,20 +132,45 @@ public static partial class Router
             ExtraTurns = extra,
             Waiting = waiting,
         };
-        return (pick, after, notes.Count == 0 ? "" : "; " + string.Join("; ", notes));
+        return (pick, after, notes is null ? "" : "; " + string.Join("; ", notes));
     }
 
-    private static string Owed(double balance) =>
+    /// <summary>
+    /// The candidates the ledger owes a share, in candidate order, for a strategy's <c>SharesOf</c>: a
+    /// view over the field, whose positions are found only if the strategy reads it (equal shares never do).
+    /// </summary>
+    private sealed class Owed(Field candidates) : IReadOnlyList<RepState>
+    {
+        private int[]? _positions;
+
+        public int Count { get; } = candidates.Owed.Count(o => o);
+
+        public RepState this[int index] => candidates.Reps[Positions[index]];
+
+        private int[] Positions => _positions ??= [.. Enumerable.Range(0, candidates.Owed.Length).Where(i => candidates.Owed[i])];
+
+        public IEnumerator<RepState> GetEnumerator()
+        {
+            foreach (var i in Positions)
+            {
+                yield return candidates.Reps[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private static string OwedText(double balance) =>
         balance < -0.005 ? $"owed {-balance:0.##} lead(s)" : balance > 0.005 ? $"{balance:0.##} lead(s) ahead" : "even";
 
-    private static Dictionary<string, T> Carry<T>(IReadOnlyDictionary<string, T> before, List<RepState> reps)
+    private static Dictionary<string, T> Carry<T>(IReadOnlyDictionary<string, T> before, IReadOnlyList<RepState> reps)
     {
         var result = new Dictionary<string, T>(Math.Min(before.Count, reps.Count), StringComparer.Ordinal);
-        foreach (var rep in reps)
+        for (var i = 0; i < reps.Count && before.Count > 0; i++)
         {
-            if (before.TryGetValue(rep.Id, out var v))
+            if (before.TryGetValue(reps[i].Id, out var v))
             {
-                result[rep.Id] = v;
+                result[reps[i].Id] = v;
             }
         }
 

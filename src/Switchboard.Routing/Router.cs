@@ -38,7 +38,7 @@ public static partial class Router
         {
             if (rule.When is { } when && !when.Evaluate(lead))
             {
-                trace.Add(new RuleTrace(rule.Name, false, rule.NotMetNote));
+                trace.Add(rule.NotMetTrace);
                 continue;
             }
 

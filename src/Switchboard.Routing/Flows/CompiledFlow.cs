@@ -83,6 +83,9 @@ public sealed record CompiledRule(
     /// <summary>The trace's note when the rule's condition does not hold.</summary>
     public string NotMetNote => field ??= $"condition not met: {When?.Source}";
 
+    /// <summary>The rule's whole trace entry when its condition does not hold, the same value for every lead.</summary>
+    public RuleTrace NotMetTrace => field ??= new RuleTrace(Name, false, NotMetNote);
+
     /// <summary>The rule id in a state key (<see cref="StateKey"/>), for showing it.</summary>
     public static string RuleOf(string stateKey) =>
         stateKey.StartsWith("rule:", StringComparison.Ordinal) ? stateKey[5..].Split('|', 2)[0] : stateKey;
