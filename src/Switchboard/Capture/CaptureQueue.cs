@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Storage;
 
@@ -22,96 +21,23 @@ public sealed record CaptureAnswer(int Status, string Json);
 /// service routes groups of one. A lead whose capture fails in a group is tried again alone, so an
 /// error fails that lead only.
 /// </summary>
-public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture capture, TimeProvider time, ILogger<CaptureQueue> log) : BackgroundService
+public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture capture, TimeProvider time, ILogger<CaptureQueue> log)
+    : GroupCommit<CaptureRequest, CaptureAnswer>(log, MaxGroup, capacity: 8192)
 {
     /// <summary>At most this many leads share one transaction (like the baseline's group commit).</summary>
     public const int MaxGroup = 256;
 
-    private sealed record Waiting(CaptureRequest Request, TaskCompletionSource<CaptureAnswer> Answer);
-
-    private readonly Channel<Waiting> _waiting = Channel.CreateBounded<Waiting>(
-        new BoundedChannelOptions(8192) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
     /// <summary>Queues the lead and waits for its commit.</summary>
-    public async Task<CaptureAnswer> CaptureAsync(CaptureRequest request, CancellationToken ct)
-    {
-        var waiting = new Waiting(request, new TaskCompletionSource<CaptureAnswer>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _waiting.Writer.WriteAsync(waiting, ct);
-
-        // The lead commits even if this caller goes away meanwhile: a retry with its Idempotency-Key finds it.
-        return await waiting.Answer.Task.WaitAsync(ct);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var group = new List<Waiting>(MaxGroup);
-        try
-        {
-            while (await _waiting.Reader.WaitToReadAsync(stoppingToken))
-            {
-                while (group.Count < MaxGroup && _waiting.Reader.TryRead(out var next))
-                {
-                    group.Add(next);
-                }
-
-                // A group taken is finished even while stopping: its leads may already be routed in memory.
-                await WriteAsync(group, CancellationToken.None);
-                group.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what was not written is answered as not done, so no caller waits for ever.
-            foreach (var w in group)
-            {
-                w.Answer.TrySetCanceled(stoppingToken);
-            }
-
-            while (_waiting.Reader.TryRead(out var left))
-            {
-                left.Answer.TrySetCanceled(stoppingToken);
-            }
-        }
-    }
-
-    private async Task WriteAsync(List<Waiting> group, CancellationToken ct, int attempt = 1)
-    {
-        try
-        {
-            var answers = await CommitAsync(group, ct);
-            for (var i = 0; i < group.Count; i++)
-            {
-                group[i].Answer.TrySetResult(answers[i]);
-            }
-        }
-        catch (Exception e) when (attempt < 5 && StorageExtensions.IsTransient(e))
-        {
-            // Lost a deadlock to another instance's capture (PostgreSQL): nothing was committed, run it again.
-            await WriteAsync(group, ct, attempt + 1);
-        }
-        catch (Exception e) when (group.Count > 1 && e is not OperationCanceledException)
-        {
-            // Something in the group failed and nothing of it was committed: each lead again on its own.
-            log.LogWarning(e, "A group of {Count} leads failed; capturing each alone", group.Count);
-            foreach (var w in group)
-            {
-                await WriteAsync([w], ct);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            group[0].Answer.TrySetException(e);
-        }
-    }
+    public Task<CaptureAnswer> CaptureAsync(CaptureRequest request, CancellationToken ct) => SubmitAsync(request, ct);
 
     /// <summary>One transaction for the group: idempotency look-ups, capture and routing in arrival order, one save, one commit.</summary>
-    private async Task<CaptureAnswer[]> CommitAsync(List<Waiting> group, CancellationToken ct)
+    protected override async Task<CaptureAnswer[]> CommitAsync(IReadOnlyList<CaptureRequest> group, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
         await using var tx = await db.BeginRoutingTransactionAsync(ct, captures: true);
 
-        var keyed = group.Where(w => w.Request.IdempotencyKey is not null).Select(w => w.Request).ToList();
+        var keyed = group.Where(r => r.IdempotencyKey is not null).ToList();
         var seen = new Dictionary<(string?, string), (string? Hash, int Status, string Json)>();
         if (keyed.Count > 0)
         {
@@ -128,7 +54,7 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
         var firstInGroup = new Dictionary<(string?, string), int>();
         for (var i = 0; i < group.Count; i++)
         {
-            var r = group[i].Request;
+            var r = group[i];
             if (r.IdempotencyKey is { } key)
             {
                 if (seen.TryGetValue((r.ApiKeyId, key), out var earlier))
@@ -165,7 +91,7 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
                 continue;
             }
 
-            var r = group[i].Request;
+            var r = group[i];
             var captured = await capture.CaptureOrMergeAsync(db, batch, lead, r.Actor, r.How, lead.CreatedAt, ct);
             var json = JsonSerializer.Serialize(captured.ToResponse(), Json.Options);
             answers[i] = new CaptureAnswer(captured.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created, json);
@@ -180,10 +106,10 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
 
         for (var i = 0; i < group.Count; i++)
         {
-            if (answers[i] is null && group[i].Request is { IdempotencyKey: { } key } r)
+            if (answers[i] is null && group[i] is { IdempotencyKey: { } key } r)
             {
                 var first = firstInGroup[(r.ApiKeyId, key)];
-                answers[i] = group[first].Request.RequestHash == r.RequestHash ? answers[first] : Conflict;
+                answers[i] = group[first].RequestHash == r.RequestHash ? answers[first] : Conflict;
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Distribution;
 using Switchboard.Routing;
@@ -19,9 +18,10 @@ public sealed record ClaimRequest(PoolRow Pool, PoolAccess Access, string RepId,
 /// exactly one owner per lead and each rep's claim limits hold even when they click twice. A claim is
 /// <see cref="LeadLifecycle.Claim"/>, and the lead reaches the rep through the one assignment path
 /// (their caps checked, the SLA clock started, the assignment counted). A claim that fails in a group is
-/// tried again alone, so an error fails that claim only.
+/// tried again alone (<see cref="GroupCommit{TRequest, TAnswer}"/>), so an error fails that claim only.
 /// </summary>
-public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, TimeProvider time, ILogger<PoolClaims> log) : BackgroundService
+public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, TimeProvider time, ILogger<PoolClaims> log)
+    : GroupCommit<ClaimRequest, ClaimOutcome>(log, MaxGroup, capacity: 4096)
 {
     /// <summary>How many of the oldest leads a claim without a lead id tries before giving up.</summary>
     private const int Attempts = 20;
@@ -29,90 +29,25 @@ public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, Tim
     /// <summary>At most this many claims share one transaction.</summary>
     public const int MaxGroup = 256;
 
-    private sealed record Waiting(ClaimRequest Request, TaskCompletionSource<ClaimOutcome> Answer);
-
-    private readonly Channel<Waiting> _waiting = Channel.CreateBounded<Waiting>(
-        new BoundedChannelOptions(4096) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
     /// <summary>Queues the claim and waits for its commit.</summary>
-    public async Task<ClaimOutcome> ClaimAsync(ClaimRequest request, CancellationToken ct)
-    {
-        var waiting = new Waiting(request, new TaskCompletionSource<ClaimOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _waiting.Writer.WriteAsync(waiting, ct);
-        return await waiting.Answer.Task.WaitAsync(ct);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var group = new List<Waiting>(MaxGroup);
-        try
-        {
-            while (await _waiting.Reader.WaitToReadAsync(stoppingToken))
-            {
-                while (group.Count < MaxGroup && _waiting.Reader.TryRead(out var next))
-                {
-                    group.Add(next);
-                }
-
-                await WriteAsync(group, CancellationToken.None);
-                group.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            foreach (var w in group)
-            {
-                w.Answer.TrySetCanceled(stoppingToken);
-            }
-
-            while (_waiting.Reader.TryRead(out var left))
-            {
-                left.Answer.TrySetCanceled(stoppingToken);
-            }
-        }
-    }
-
-    private async Task WriteAsync(List<Waiting> group, CancellationToken ct)
-    {
-        try
-        {
-            var outcomes = await CommitAsync(group, ct);
-            for (var i = 0; i < group.Count; i++)
-            {
-                group[i].Answer.TrySetResult(outcomes[i]);
-            }
-        }
-        catch (Exception e) when (group.Count > 1 && e is not OperationCanceledException)
-        {
-            // Something in the group failed and nothing of it was committed: each claim again on its own.
-            log.LogWarning(e, "A group of {Count} claims failed; trying each alone", group.Count);
-            foreach (var w in group)
-            {
-                await WriteAsync([w], ct);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            group[0].Answer.TrySetException(e);
-        }
-    }
+    public Task<ClaimOutcome> ClaimAsync(ClaimRequest request, CancellationToken ct) => SubmitAsync(request, ct);
 
     /// <summary>
     /// One transaction for the group: what its claims need read once — their reps, the reps' claims
     /// today, the claimable leads of each pool as each kind of claimer sees it — then each claim in
     /// arrival order against what the ones before it took, one save, one commit.
     /// </summary>
-    private async Task<ClaimOutcome[]> CommitAsync(List<Waiting> group, CancellationToken ct)
+    protected override async Task<ClaimOutcome[]> CommitAsync(IReadOnlyList<ClaimRequest> group, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
         var now = time.GetUtcNow();
-        var reads = await GroupReads.ReadAsync(db, [.. group.Select(w => w.Request)], now, ct);
+        var reads = await GroupReads.ReadAsync(db, group, now, ct);
         var outcomes = new ClaimOutcome[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
-            outcomes[i] = await TryAsync(db, group[i].Request, reads, time.GetUtcNow(), ct);
+            outcomes[i] = await TryAsync(db, group[i], reads, time.GetUtcNow(), ct);
         }
 
         await db.SaveChangesAsync(ct);
