@@ -38,20 +38,8 @@ public static class StorageExtensions
     }
 
     /// <summary>Adds to reps' open-lead counts in one statement (a capture group moves dozens of reps at once).</summary>
-    public static Task MoveOpenLeadsAsync(this SwitchboardDb db, IReadOnlyCollection<KeyValuePair<string, int>> moves, CancellationToken ct)
-    {
-        var parameters = new List<object>(moves.Count * 2);
-        var (cases, ids) = (new List<string>(moves.Count), new List<string>(moves.Count));
-        foreach (var (repId, n) in moves)
-        {
-            cases.Add($"WHEN {{{parameters.Count}}} THEN {{{parameters.Count + 1}}}");
-            ids.Add($"{{{parameters.Count}}}");
-            parameters.AddRange([repId, n]);
-        }
-
-        var sql = $"""UPDATE reps SET "OpenLeads" = "OpenLeads" + CASE "Id" {string.Join(" ", cases)} END WHERE "Id" IN ({string.Join(", ", ids)})""";
-        return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
-    }
+    public static Task MoveOpenLeadsAsync(this SwitchboardDb db, IReadOnlyCollection<KeyValuePair<string, int>> moves, CancellationToken ct) =>
+        UpdateRepsAsync(db, "\"OpenLeads\" = \"OpenLeads\" + ", moves.Select(m => (m.Key, (object)m.Value)), ct);
 
     /// <summary>
     /// Sets reps' last-assigned moments in one statement. The moments go in as the column stores them
@@ -60,16 +48,25 @@ public static class StorageExtensions
     public static Task SetLastAssignedAsync(this SwitchboardDb db, IReadOnlyDictionary<string, DateTimeOffset> moments, CancellationToken ct)
     {
         var converter = db.Model.FindEntityType(typeof(RepRow))!.FindProperty(nameof(RepRow.LastAssignedAt))!.GetTypeMapping().Converter;
-        var parameters = new List<object>(moments.Count * 2);
-        var (cases, ids) = (new List<string>(moments.Count), new List<string>(moments.Count));
-        foreach (var (repId, at) in moments)
+        return UpdateRepsAsync(db, "\"LastAssignedAt\" = ", moments.Select(m => (m.Key, converter?.ConvertToProvider(m.Value) ?? m.Value)), ct);
+    }
+
+    /// <summary>
+    /// One UPDATE of many reps, each with its own value: <c>SET {set}CASE "Id" WHEN id THEN value … END</c>.
+    /// Only placeholders go into the text; ids and values are parameters.
+    /// </summary>
+    private static Task<int> UpdateRepsAsync(SwitchboardDb db, string set, IEnumerable<(string RepId, object Value)> values, CancellationToken ct)
+    {
+        var parameters = new List<object>();
+        var (cases, ids) = (new List<string>(), new List<string>());
+        foreach (var (repId, value) in values)
         {
             cases.Add($"WHEN {{{parameters.Count}}} THEN {{{parameters.Count + 1}}}");
             ids.Add($"{{{parameters.Count}}}");
-            parameters.AddRange([repId, converter?.ConvertToProvider(at) ?? at]);
+            parameters.AddRange([repId, value]);
         }
 
-        var sql = $"""UPDATE reps SET "LastAssignedAt" = CASE "Id" {string.Join(" ", cases)} END WHERE "Id" IN ({string.Join(", ", ids)})""";
+        var sql = $"""UPDATE reps SET {set}CASE "Id" {string.Join(" ", cases)} END WHERE "Id" IN ({string.Join(", ", ids)})""";
         return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
     }
 
