@@ -19,12 +19,13 @@ warmup="${WARMUP:-10}"
 command -v psql >/dev/null || { echo "postgres-scale.sh: needs psql (apt-get install postgresql-client)" >&2; exit 1; }
 . "$(dirname "${BASH_SOURCE[0]}")/switchboard.sh"
 
+# The server as psql and pgbench take it.
+pg_host="$(sed -nE 's/.*Host=([^;]*).*/\1/p' <<<"$server")"
+pg_port="$(sed -nE 's/.*Port=([^;]*).*/\1/p' <<<"$server")"; pg_port="${pg_port:-5432}"
+pg_user="$(sed -nE 's/.*Username=([^;]*).*/\1/p' <<<"$server")"; pg_user="${pg_user:-postgres}"
+
 psql_server() { # SQL: run against the server's postgres database
-  local host port user
-  host="$(sed -nE 's/.*Host=([^;]*).*/\1/p' <<<"$server")"
-  port="$(sed -nE 's/.*Port=([^;]*).*/\1/p' <<<"$server")"
-  user="$(sed -nE 's/.*Username=([^;]*).*/\1/p' <<<"$server")"
-  psql -q -h "$host" -p "${port:-5432}" -U "${user:-postgres}" -d postgres -c "$1" >/dev/null
+  psql -q -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -c "$1" >/dev/null
 }
 
 fresh() { # NAME: a new empty database; prints its connection string
@@ -59,8 +60,7 @@ one="$(measure "$url" "$seconds" "$conns")"
 echo "one $one"
 stop
 
-pgbench_line="$(pgbench -n -h "$(sed -nE 's/.*Host=([^;]*).*/\1/p' <<<"$server")" -p "$(sed -nE 's/.*Port=([^;]*).*/\1/p' <<<"$server")" \
-  -U "$(sed -nE 's/.*Username=([^;]*).*/\1/p' <<<"$server")" -c "$conns" -j 2 -T "$seconds" -f "$here/pgbench-lead.sql" switchboard_bench_one 2>&1 \
+pgbench_line="$(pgbench -n -h "$pg_host" -p "$pg_port" -U "$pg_user" -c "$conns" -j 2 -T "$seconds" -f "$here/pgbench-lead.sql" switchboard_bench_one 2>&1 \
   | sed -nE 's/^tps = ([0-9.]+).*/\1/p')"
 echo "pgbench tps=$pgbench_line"
 

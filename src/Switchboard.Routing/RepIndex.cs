@@ -42,5 +42,6 @@ public sealed class RepIndex
         return found;
     }
 
-    internal IReadOnlyList<int> Team(string teamId) => _teams.TryGetValue(teamId, out var members) ? members : [];
+    /// <summary>A team's members as positions in the list, in rotation (id) order; none for an unknown team.</summary>
+    public IReadOnlyList<int> Team(string teamId) => _teams.TryGetValue(teamId, out var members) ? members : [];
 }

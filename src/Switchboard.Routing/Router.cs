@@ -136,14 +136,14 @@ public static partial class Router
         CompiledFlow flow, Reps byId, List<RuleTrace> trace, DateTimeOffset now, string? why)
     {
         var reason = why ?? (flow.Rules.Count == 0 ? "the flow has no rules" : "no rule matched");
-        return ToTarget(flow, "fallback", flow.Fallback, byId, trace, now, reason);
+        return ToTarget(flow, CompiledFlow.FallbackRule, flow.Fallback, byId, trace, now, reason);
     }
 
     /// <summary>The fallback or a rule's <c>pool:</c>/<c>rep:</c> policy: a pool, or one default owner if eligible.</summary>
     private static RoutingOutcome ToTarget(
         CompiledFlow flow, string rule, Target target, Reps byId, List<RuleTrace> trace, DateTimeOffset now, string reason)
     {
-        var name = rule == "fallback" ? "fallback" : $"rule '{rule}' (none eligible)";
+        var name = rule == CompiledFlow.FallbackRule ? "fallback" : $"rule '{rule}' (none eligible)";
         if (target.Kind == TargetKind.Pool)
         {
             return Pooled(flow, rule, target.PoolId!, trace, $"{reason}; {name} sends the lead to pool '{target.PoolId}'");

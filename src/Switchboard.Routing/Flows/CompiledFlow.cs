@@ -96,6 +96,9 @@ public sealed record CompiledFlow(int Version, IReadOnlyList<CompiledRule> Rules
 {
     public const string FallbackStateKey = "fallback";
 
+    /// <summary>The <see cref="RoutingDecision.Rule"/> of a decision the fallback made.</summary>
+    public const string FallbackRule = "fallback";
+
     /// <summary>Trailing windows of rep history the flow's strategies read; the host counts exactly these.</summary>
     public IReadOnlyList<TimeSpan> HistoryWindows { get; } = [.. Rules.Select(r => r.Strategy?.HistoryWindow).OfType<TimeSpan>().Distinct()];
 

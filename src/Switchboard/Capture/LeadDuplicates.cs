@@ -47,13 +47,13 @@ public static class LeadDuplicates
     }
 
     /// <summary>Lock names of every key by which <paramref name="incoming"/> could be found again (see <see cref="RoutingTransaction.LockAsync"/>).</summary>
-    public static IEnumerable<string> LockKeys(IEnumerable<LeadRow> incoming) => incoming.SelectMany(l => new[]
+    public static IEnumerable<string> LockKeys(IEnumerable<LeadRow> incoming) => incoming.Select(KeysOf).SelectMany(k => new[]
     {
-        l.Email is { } email ? "email:" + email : null,
-        l.Phone is { } phone ? "phone:" + phone : null,
-        l.ExternalId is { } external ? "external:" + external : null,
-        l.CompanyKey is { } company ? "company:" + company : null,
-        l.CompanyDomain is { } domain && !Normalize.FreeMail.Contains(domain) ? "domain:" + domain : null,
+        k.Email is { } email ? "email:" + email : null,
+        k.Phone is { } phone ? "phone:" + phone : null,
+        k.ExternalId is { } external ? "external:" + external : null,
+        k.CompanyKey is { } company ? "company:" + company : null,
+        k.CompanyDomain is { } domain ? "domain:" + domain : null, // free-mail domains are no company's: KeysOf leaves them out
     }).OfType<string>();
 
     public static PersonKeys KeysOf(LeadRow l) => Keys(l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.CompanyKey, l.CompanyDomain, l.ExternalId);

@@ -48,7 +48,7 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
     {
         var batch = new RoutingBatch(null, await RoutingSnapshots.LoadAsync(db, flow, 0, now, ct), db.RoutingInputs, 0, await HistoryAsync(db, flow, now, ct));
         var engineLead = await ToEngineLeadAsync(db, lead, flow, ct);
-        return Router.Route(engineLead, flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
+        return batch.Decide(engineLead, now);
     }
 
     /// <summary>Routes one lead in the caller's routing transaction (see the batch overload).</summary>
@@ -88,13 +88,13 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
         SwitchboardDb db, RoutingBatch batch, LeadRow lead, string actor, DateTimeOffset now, CancellationToken ct, bool retry = false, string? passedOn = null)
     {
         var engineLead = await ToEngineLeadAsync(db, lead, batch.Flow, ct);
-        var outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
+        var outcome = batch.Decide(engineLead, now);
 
         // Partitioned (captures on PostgreSQL): the decision stands once what it read is locked and was
         // current; if another instance had moved any of it, decide again on the fresh state.
         while (db.RoutingTransaction is { Partitioned: true } && await batch.LockAsync(db, batch.KeysOf(outcome), ct))
         {
-            outcome = Router.Route(engineLead, batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex);
+            outcome = batch.Decide(engineLead, now);
         }
 
         var decision = outcome.Decision;
@@ -171,7 +171,7 @@ public sealed class LeadRouting(FlowStore flows, RoutingSnapshots snapshots, ILo
     public async Task<IEnumerable<string>> KeysAheadAsync(SwitchboardDb db, IEnumerable<LeadRow> leads, DateTimeOffset now, CancellationToken ct)
     {
         var batch = await BeginAsync(db, now, ct);
-        return leads.SelectMany(l => batch.KeysOf(Router.Route(l.ToEngineLead(), batch.Flow, batch.Reps, batch.States, now, batch.Teams, batch.PoolConditions, batch.RepIndex)));
+        return leads.SelectMany(l => batch.KeysOf(batch.Decide(l.ToEngineLead(), now)));
     }
 
     /// <summary>The engine's view of a stored lead; looks up the account owner only when the flow routes by it.</summary>
@@ -340,6 +340,9 @@ public sealed class RoutingBatch
     /// <summary>Which leads each pool with a condition takes.</summary>
     public IReadOnlyDictionary<string, Condition> PoolConditions => _snapshot.PoolConditions;
 
+    /// <summary>The engine's decision for <paramref name="lead"/> on the batch's inputs as they stand; changes nothing.</summary>
+    public RoutingOutcome Decide(Lead lead, DateTimeOffset now) => Router.Route(lead, Flow, Reps, States, now, Teams, PoolConditions, RepIndex);
+
     /// <summary>Whether the batch changed anything in memory (then an uncommitted one must not be handed back).</summary>
     private bool Changed => _assigned.Count > 0 || _changedStates.Count > 0;
 
@@ -485,7 +488,10 @@ public sealed class RoutingBatch
             if (tried.Matched && _snapshot.Flow.Rules.FirstOrDefault(r => r.Name == tried.Rule) is { } rule)
             {
                 Target(rule.Target);
-                Target(rule.Otherwise);
+                if (rule.WhenNoneEligible == NoneEligiblePolicy.Otherwise && d.Rule == rule.Name)
+                {
+                    Target(rule.Otherwise);
+                }
             }
         }
 
@@ -494,7 +500,12 @@ public sealed class RoutingBatch
             Target(Routing.Flows.Target.Team(teamId));
         }
 
-        Target(_snapshot.Flow.Fallback);
+        // The fallback was read only if the decision is the fallback's (a team fallback locked for every
+        // lead would put every capture behind every other).
+        if (d.Rule == CompiledFlow.FallbackRule)
+        {
+            Target(_snapshot.Flow.Fallback);
+        }
         reps.UnionWith(d.OfferedRepIds ?? []);
         if (d.RepId is { } chosen)
         {
@@ -586,13 +597,13 @@ public sealed class RoutingBatch
             foreach (var key in states)
             {
                 var held = _snapshot.States.GetValueOrDefault(key);
-                var stored = rows.GetValueOrDefault(key);
+                var stored = rows.TryGetValue(key, out var row) ? LeadRouting.ToState(row) : null;
                 if (held is null && stored is null)
                 {
                     continue;
                 }
 
-                if (held is null || stored is null || held.Pointer != stored.Pointer || Stored(held) != Stored(LeadRouting.ToState(stored)))
+                if (held is null || stored is null || held.Pointer != stored.Pointer || Stored(held) != Stored(stored))
                 {
                     moved = true;
                     if (stored is null)
@@ -601,7 +612,7 @@ public sealed class RoutingBatch
                     }
                     else
                     {
-                        _snapshot.States[key] = LeadRouting.ToState(stored);
+                        _snapshot.States[key] = stored;
                     }
                 }
             }

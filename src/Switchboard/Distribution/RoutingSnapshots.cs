@@ -186,13 +186,8 @@ internal sealed class RoutingSnapshot
             StringComparer.Ordinal);
     }
 
-    /// <summary>Each team's members' ids, made once per snapshot (reps keep their teams while it lives).</summary>
-    public IReadOnlyList<string> Members(string teamId) =>
-        (_members ??= Reps.SelectMany(r => r.Rep.TeamIds.Select(t => (Team: t, r.Id))).GroupBy(m => m.Team, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(m => m.Id).ToArray(), StringComparer.Ordinal))
-        .GetValueOrDefault(teamId) ?? [];
-
-    private Dictionary<string, string[]>? _members;
+    /// <summary>A team's members' ids, from the rep index (reps keep their places and teams while the snapshot lives).</summary>
+    public IEnumerable<string> Members(string teamId) => RepIndex.Team(teamId).Select(i => Reps[i].Id);
 
     /// <summary>
     /// The rep's load as just read from the database (open leads, last assignment, and the counters of

@@ -129,8 +129,9 @@ public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, Tim
         }
 
         // Leads claimed earlier in the group are no longer pooled in memory, so the lifecycle refuses them.
+        var claimable = reads.Claimable[(pool.Id, GroupReads.Member(claim))];
         var tried = 0;
-        foreach (var lead in reads.Claimable[(pool.Id, GroupReads.Member(claim))])
+        foreach (var lead in claimable)
         {
             if ((leadId is not null && lead.Id != leadId) || (leadId is null && tried++ >= Attempts))
             {
@@ -160,7 +161,7 @@ public sealed class PoolClaims(IServiceScopeFactory scopes, LeadMoves moves, Tim
 
         if (leadId is null)
         {
-            return new ClaimOutcome(Taken: reads.Claimable[(pool.Id, GroupReads.Member(claim))].Count > 0);
+            return new ClaimOutcome(Taken: claimable.Count > 0);
         }
 
         return new ClaimOutcome(Taken: await db.Leads.AnyAsync(l => l.Id == leadId && l.ClaimedFromPoolId == pool.Id, ct));
