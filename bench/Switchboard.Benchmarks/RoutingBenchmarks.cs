@@ -77,6 +77,17 @@ public class RoutingBenchmarks
             Attributes = new Dictionary<string, object?> { ["tier"] = "gold" },
         };
         _index = new RepIndex(_reps);
+
+        // The steady state a running service routes in: the strategy state (pointer, credits, fairness
+        // ledger) left by earlier leads, not an empty one.
+        for (var i = 0; i < 50; i++)
+        {
+            var outcome = Router.Route(_lead, _flow, _reps, _states, DateTimeOffset.UnixEpoch, index: _index);
+            if (outcome is { StateKey: { } key, NewState: { } state })
+            {
+                _states[key] = state;
+            }
+        }
     }
 
     private static Dictionary<string, string>? OptionsFor(string strategy) => strategy switch

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Switchboard.Leads;
 using Switchboard.Routing.Flows;
 using Switchboard.Routing.Model;
@@ -119,7 +120,8 @@ public static partial class Router
             }
 
             var share = total > 0 ? Math.Max(0, shares?[k] ?? 1) / total : 1.0 / owedSet.Count;
-            balances[field.Reps[i].Id] = Math.Round(balances.GetValueOrDefault(field.Reps[i].Id) - share, 9);
+            ref var balance = ref CollectionsMarshal.GetValueRefOrAddDefault(balances, field.Reps[i].Id, out _);
+            balance = Math.Round(balance - share, 9);
             k++;
         }
 
@@ -163,10 +165,28 @@ public static partial class Router
     private static string OwedText(double balance) =>
         balance < -0.005 ? $"owed {-balance:0.##} lead(s)" : balance > 0.005 ? $"{balance:0.##} lead(s) ahead" : "even";
 
+    /// <summary>What <paramref name="before"/> holds for the field's reps; entries of reps no longer in it are dropped.</summary>
     private static Dictionary<string, T> Carry<T>(IReadOnlyDictionary<string, T> before, IReadOnlyList<RepState> reps)
     {
-        var result = new Dictionary<string, T>(Math.Min(before.Count, reps.Count), StringComparer.Ordinal);
-        for (var i = 0; i < reps.Count && before.Count > 0; i++)
+        if (before.Count == 0)
+        {
+            return new Dictionary<string, T>(StringComparer.Ordinal);
+        }
+
+        // Usually every entry is still a rep's: then a whole copy (which keeps the stored hashes) is it.
+        var kept = 0;
+        for (var i = 0; i < reps.Count; i++)
+        {
+            kept += before.ContainsKey(reps[i].Id) ? 1 : 0;
+        }
+
+        if (kept == before.Count)
+        {
+            return new Dictionary<string, T>(before, StringComparer.Ordinal);
+        }
+
+        var result = new Dictionary<string, T>(kept, StringComparer.Ordinal);
+        for (var i = 0; i < reps.Count; i++)
         {
             if (before.TryGetValue(reps[i].Id, out var v))
             {

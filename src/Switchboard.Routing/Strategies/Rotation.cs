@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Switchboard.Routing.Model;
 
 namespace Switchboard.Routing.Strategies;
@@ -76,15 +77,19 @@ internal static class Rotation
     public static (RepState Rep, Dictionary<string, long> Credits, long WinnerCredit, long Total) SmoothWeighted(
         IReadOnlyList<RepState> candidates, IReadOnlyList<RepState> eligible, IReadOnlyDictionary<string, long> before, long[] weights)
     {
-        // Each eligible rep's credit after earning this turn, by position: the turn is worked out on
-        // arrays, and the credits dictionary is made once at the end.
+        // Each eligible rep's credit after earning this turn, by position, written straight into a copy of
+        // the credits before: one look-up per eligible rep (copying a dictionary keeps its stored hashes).
+        var credits = new Dictionary<string, long>(before, StringComparer.Ordinal);
+
         var earned = new long[eligible.Count];
         long total = 0;
         for (var i = 0; i < eligible.Count; i++)
         {
             weights[i] = Math.Max(1, weights[i]);
             total += weights[i];
-            earned[i] = (before.TryGetValue(eligible[i].Id, out var v) ? v : 0) + weights[i];
+            ref var credit = ref CollectionsMarshal.GetValueRefOrAddDefault(credits, eligible[i].Id, out _);
+            credit += weights[i];
+            earned[i] = credit;
         }
 
         // Owed at least δ: credit × (2n − 2) ≥ total. Due first: least (total × (2n − 3) − credit × (2n − 2)) / weight.
@@ -118,20 +123,48 @@ internal static class Rotation
         }
 
         var winnerCredit = earned[best];
-        earned[best] -= total;
+        credits[eligible[best].Id] = earned[best] -= total;
 
-        // The new credits: every candidate's as before, the eligible's as earned this turn.
-        var credits = new Dictionary<string, long>(candidates.Count, StringComparer.Ordinal);
-        foreach (var candidate in candidates)
+        // The credits kept are the candidates': reps that left the team are dropped, new ones start at 0.
+        if (!KeysAreExactly(credits, candidates, eligible))
         {
-            credits[candidate.Id] = before.TryGetValue(candidate.Id, out var v) ? v : 0;
-        }
+            var kept = new Dictionary<string, long>(candidates.Count, StringComparer.Ordinal);
+            foreach (var candidate in candidates)
+            {
+                kept[candidate.Id] = credits.TryGetValue(candidate.Id, out var v) ? v : 0;
+            }
 
-        for (var i = 0; i < eligible.Count; i++)
-        {
-            credits[eligible[i].Id] = earned[i];
+            credits = kept;
         }
 
         return (eligible[best], credits, winnerCredit, total);
+    }
+
+    /// <summary>
+    /// Whether the credits' keys are the candidates' ids, no more and no fewer. The eligible are keys
+    /// already; they come in candidate order, so only the others are looked up (with a full check if not).
+    /// </summary>
+    private static bool KeysAreExactly(Dictionary<string, long> credits, IReadOnlyList<RepState> candidates, IReadOnlyList<RepState> eligible)
+    {
+        if (credits.Count != candidates.Count)
+        {
+            return false;
+        }
+
+        var next = 0;
+        foreach (var candidate in candidates)
+        {
+            if (next < eligible.Count && ReferenceEquals(candidate, eligible[next]))
+            {
+                next++;
+            }
+            else if (!credits.ContainsKey(candidate.Id))
+            {
+                return false;
+            }
+        }
+
+        // Distinct candidates, each a key, as many as the keys: the same set.
+        return true;
     }
 }

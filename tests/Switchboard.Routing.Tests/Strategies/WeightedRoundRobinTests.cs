@@ -1,4 +1,5 @@
 using CsCheck;
+using Switchboard.Routing.Model;
 using Switchboard.Routing.Strategies;
 
 namespace Switchboard.Routing.Tests.Strategies;
@@ -52,6 +53,26 @@ public class WeightedRoundRobinTests
         var decisions = Build.RouteMany(Build.Flow(WeightedRoundRobinStrategy.StrategyName), reps, 38 * 10);
 
         AssertPrefixFair([.. decisions.Select(d => d.RepId!)], reps.ToDictionary(r => r.Id, r => r.Rep.Weight));
+    }
+
+    [Fact]
+    public void TeamChanges_CreditsAndLedgerKeepExactlyTheTeamsReps_ANewRepStartsFromNothing()
+    {
+        var flow = Build.Flow(WeightedRoundRobinStrategy.StrategyName);
+        var states = new Dictionary<string, StrategyState>();
+        Build.RouteMany(flow, [Build.Rep("a", 1), Build.Rep("b", 2), Build.Rep("c", 1)], 7, states: states);
+        Assert.Equal(["a", "b", "c"], states.Values.Single().Credits.Keys.Order());
+
+        // b leaves the team, d joins; an away rep keeps their credit without earning.
+        List<RepState> after = [Build.Rep("a", 1), Build.Rep("c", 1, status: RepStatus.Away), Build.Rep("d", 1)];
+        var creditOfC = states.Values.Single().Credits["c"];
+        var decisions = Build.RouteMany(flow, after, 1, states: states);
+
+        var state = states.Values.Single();
+        Assert.Equal(["a", "c", "d"], state.Credits.Keys.Order());
+        Assert.Equal(["a", "c", "d"], state.Balances.Keys.Order());
+        Assert.Equal(creditOfC, state.Credits["c"]);
+        Assert.Equal(decisions[0].RepId == "d" ? 1 - 2 : 1, state.Credits["d"]); // earned its weight from 0 (and paid the total if it won)
     }
 
     /// <summary>After every k assignments, each rep's count is within ±1 of k × weight / total weight.</summary>
