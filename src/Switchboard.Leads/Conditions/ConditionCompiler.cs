@@ -15,12 +15,29 @@ namespace Switchboard.Leads.Conditions;
 /// operand := field | 'string' | number | true | false | null
 /// </code>
 /// A bare field or literal used as a condition is true when it is the boolean true.
+/// Bounded, so no condition can exhaust the stack or the processor: see <see cref="MaxLength"/>,
+/// <see cref="MaxDepth"/>, <see cref="MaxTests"/> and <see cref="MaxListItems"/>.
 /// </summary>
 internal sealed class ConditionCompiler
 {
+    /// <summary>Characters in one condition (a long list of postal codes fits).</summary>
+    public const int MaxLength = 65_536;
+
+    /// <summary>Nesting of parentheses and <c>not</c>: the parser and the compiled condition recurse this deep, no deeper.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Tests (comparisons, <c>in</c>, <c>is null</c>, text tests, bare fields) in one condition.</summary>
+    public const int MaxTests = 1_000;
+
+    /// <summary>Items over all the lists of one condition.</summary>
+    public const int MaxListItems = 10_000;
+
     private readonly string _source;
     private readonly List<Token> _tokens;
     private int _i;
+    private int _depth;
+    private int _tests;
+    private int _listItems;
 
     private ConditionCompiler(string source, List<Token> tokens)
     {
@@ -30,6 +47,11 @@ internal sealed class ConditionCompiler
 
     public static ConditionResult Compile(string source)
     {
+        if (source.Length > MaxLength)
+        {
+            return new ConditionResult(null, new ConditionError(MaxLength + 1, $"a condition may be at most {MaxLength:N0} characters long; this one has {source.Length:N0}"));
+        }
+
         try
         {
             var tokens = Tokenize(source);
@@ -74,54 +96,110 @@ internal sealed class ConditionCompiler
         return false;
     }
 
+    // A chain of 'or' (or 'and') is one array tried in a loop, not a closure per term: evaluating a
+    // long chain then needs no deeper stack than a short one.
     private Func<Lead, bool> ParseOr()
     {
-        var left = ParseAnd();
-        while (AcceptWord("or") || AcceptSymbol("||"))
+        var first = ParseAnd();
+        if (!(AcceptWord("or") || AcceptSymbol("||")))
         {
-            var l = left;
-            var r = ParseAnd();
-            left = lead => l(lead) || r(lead);
+            return first;
         }
 
-        return left;
+        var terms = new List<Func<Lead, bool>> { first };
+        do
+        {
+            terms.Add(ParseAnd());
+        }
+        while (AcceptWord("or") || AcceptSymbol("||"));
+
+        var all = terms.ToArray();
+        return lead =>
+        {
+            foreach (var term in all)
+            {
+                if (term(lead))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        };
     }
 
     private Func<Lead, bool> ParseAnd()
     {
-        var left = ParseUnary();
-        while (AcceptWord("and") || AcceptSymbol("&&"))
+        var first = ParseUnary();
+        if (!(AcceptWord("and") || AcceptSymbol("&&")))
         {
-            var l = left;
-            var r = ParseUnary();
-            left = lead => l(lead) && r(lead);
+            return first;
         }
 
-        return left;
+        var terms = new List<Func<Lead, bool>> { first };
+        do
+        {
+            terms.Add(ParseUnary());
+        }
+        while (AcceptWord("and") || AcceptSymbol("&&"));
+
+        var all = terms.ToArray();
+        return lead =>
+        {
+            foreach (var term in all)
+            {
+                if (!term(lead))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        };
     }
 
     private Func<Lead, bool> ParseUnary()
     {
+        var not = Peek;
         if (AcceptWord("not") || AcceptSymbol("!"))
         {
+            Enter(not);
             var inner = ParseUnary();
+            _depth--;
             return lead => !inner(lead);
         }
 
         return ParsePrimary();
     }
 
+    /// <summary>One level deeper into parentheses or <c>not</c>, refused past <see cref="MaxDepth"/>.</summary>
+    private void Enter(Token at)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw Fail(at, $"conditions nest at most {MaxDepth} deep (parentheses and 'not')");
+        }
+    }
+
     private Func<Lead, bool> ParsePrimary()
     {
+        var open = Peek;
         if (AcceptSymbol("("))
         {
+            Enter(open);
             var inner = ParseOr();
             if (!AcceptSymbol(")"))
             {
                 throw Fail(Peek, "expected ')'");
             }
 
+            _depth--;
             return inner;
+        }
+
+        if (++_tests > MaxTests)
+        {
+            throw Fail(Peek, $"a condition may hold at most {MaxTests:N0} tests; split it over several rules");
         }
 
         var left = ParseOperand();
@@ -250,6 +328,11 @@ internal sealed class ConditionCompiler
             if (item.Literal is not { } literal)
             {
                 throw Fail(_tokens[_i - 1], "list items must be literals (strings, numbers, true, false, null)");
+            }
+
+            if (++_listItems > MaxListItems)
+            {
+                throw Fail(_tokens[_i - 1], $"the lists of one condition may hold at most {MaxListItems:N0} items in all");
             }
 
             values.Add(literal);

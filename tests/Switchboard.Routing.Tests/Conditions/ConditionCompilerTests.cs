@@ -79,4 +79,58 @@ public class ConditionCompilerTests
         Assert.False(Condition.Compile("company.employees < 10").Condition!.Evaluate(lead));
         Assert.False(Condition.Compile("title contains 'x'").Condition!.Evaluate(lead));
     }
+
+    [Fact]
+    public void Compile_HundredThousandNestedParentheses_RefusedAtTheFirstTooDeep_NoStackOverflow()
+    {
+        Assert.False(Condition.Compile(new string('(', 100_000) + "country == 'US'" + new string(')', 100_000)).Ok); // too long already
+
+        var result = Condition.Compile(new string('(', 30_000) + "country == 'US'" + new string(')', 30_000));
+
+        Assert.False(result.Ok);
+        Assert.Equal(33, result.Error!.Position); // the 33rd parenthesis
+        Assert.Contains("nest at most 32 deep", result.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("nest at most 32 deep", Condition.Compile(string.Concat(Enumerable.Repeat("not ", 10_000)) + "attributes.vip").Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_ThirtyTwoDeep_Compiles()
+    {
+        var condition = Condition.Compile(new string('(', 30) + "not (country == 'US')" + new string(')', 30)).Condition!;
+
+        Assert.False(condition.Evaluate(Acme));
+    }
+
+    [Fact]
+    public void Compile_MillionsOfOrTerms_RefusedByLength_QuicklyAndWithoutMemoryBlowUp()
+    {
+        var huge = string.Join(" or ", Enumerable.Repeat("country == 'US'", 2_900_000)); // ~55 MB of text
+
+        var result = Condition.Compile(huge);
+
+        Assert.False(result.Ok);
+        Assert.Equal(65_537, result.Error!.Position);
+        Assert.Contains("at most 65,536 characters", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_ThousandTests_EvaluatesWithoutDeepStack_OneMoreIsRefused()
+    {
+        var tests = Enumerable.Range(0, 999).Select(i => $"value == {i}").Append("country == 'US'");
+
+        Assert.True(Condition.Compile(string.Join(" or ", tests)).Condition!.Evaluate(Acme));
+        Assert.False(Condition.Compile(string.Join(" and ", tests)).Condition!.Evaluate(Acme));
+        var tooMany = Condition.Compile(string.Join(" or ", tests.Append("country == 'CA'")));
+        Assert.Contains("at most 1,000 tests", tooMany.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_ListsOverTenThousandItemsInAll_Refused()
+    {
+        var numbers = string.Join(", ", Enumerable.Range(0, 5_001));
+
+        Assert.True(Condition.Compile($"value in [{numbers}]").Ok);
+        var result = Condition.Compile($"value in [{numbers}] or company.employees in [{numbers}]");
+        Assert.Contains("at most 10,000 items in all", result.Error!.Message, StringComparison.Ordinal);
+    }
 }
