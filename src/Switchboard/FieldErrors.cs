@@ -1,9 +1,17 @@
 namespace Switchboard;
 
-/// <summary>Collects what is wrong with a request, by field, for one problem+json answer.</summary>
+/// <summary>
+/// Collects what is wrong with a request, by field, for one problem+json answer. Bounded: a hostile
+/// document cannot make a huge answer (the first <see cref="MaxErrors"/> errors are kept, each cut to
+/// <see cref="MaxLength"/> characters, then one line counts the rest).
+/// </summary>
 public sealed class FieldErrors
 {
+    public const int MaxErrors = 100;
+    public const int MaxLength = 500;
+
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private int _count;
 
     public bool Any => _errors.Count > 0;
 
@@ -37,12 +45,20 @@ public sealed class FieldErrors
 
     public void Add(string field, string message)
     {
+        if (++_count > MaxErrors)
+        {
+            _errors["more"] = [$"{_count - MaxErrors:N0} more error(s) not listed; mend these first"];
+            return;
+        }
+
+        field = Cut(field);
         if (!_errors.TryGetValue(field, out var list))
         {
             _errors[field] = list = [];
         }
 
-        list.Add(message);
+        list.Add(Cut(message));
     }
 
+    private static string Cut(string text) => text.Length <= MaxLength ? text : string.Concat(text.AsSpan(0, MaxLength), "…");
 }

@@ -20,6 +20,10 @@ public static class Json
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        o.Converters.Add(new TextRules.Converter());
+
+        // {"email": "a@x.com", "email": "b@y.com"} is refused, not read as whichever came last.
+        o.AllowDuplicateProperties = false;
         return o;
     }
 

@@ -42,6 +42,7 @@ public static class SwitchboardApp
 
         var options = SwitchboardOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes); // imports raise it for themselves
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSwitchboardStorage(options);
         builder.Services.AddSwitchboardAuth();

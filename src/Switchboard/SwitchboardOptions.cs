@@ -58,6 +58,12 @@ public sealed class SwitchboardOptions
     /// <summary>A model from <c>switchboard score train</c> to score new leads with. The default value is null: no learned scoring.</summary>
     public string? ScoreModel { get; set; }
 
+    /// <summary>The largest request body, in bytes (<c>MAX_BODY_BYTES</c>); a larger one is answered 413. The default value is 1048576 (1 MiB).</summary>
+    public long MaxBodyBytes { get; set; } = 1 << 20;
+
+    /// <summary>The largest CSV import body, in bytes (<c>MAX_IMPORT_BYTES</c>). The default value is 1073741824 (1 GiB).</summary>
+    public long MaxImportBytes { get; set; } = 1L << 30;
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -89,6 +95,8 @@ public sealed class SwitchboardOptions
         o.WebhookTimeoutMilliseconds = int.TryParse(config["WEBHOOK_TIMEOUT_MS"], out var timeout) && timeout > 0 ? timeout : o.WebhookTimeoutMilliseconds;
         o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
         o.LeadClock = Flag(config["LEAD_CLOCK"], true);
+        o.MaxBodyBytes = long.TryParse(config["MAX_BODY_BYTES"], out var body) && body > 0 ? body : o.MaxBodyBytes;
+        o.MaxImportBytes = long.TryParse(config["MAX_IMPORT_BYTES"], out var import) && import > 0 ? import : o.MaxImportBytes;
         o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;
         o.Dedupe = new DedupeRules(
             Flag(config["DEDUPE_BY_EMAIL"], true),

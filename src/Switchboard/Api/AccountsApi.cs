@@ -227,8 +227,9 @@ public static class AccountsApi
     /// the same company name, else creates one; so a re-run changes nothing. Bad rows are rejected with
     /// their line and reason.
     /// </summary>
-    public static async Task<Ok<AccountImportResult>> ImportAccounts(HttpRequest request, SwitchboardDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<Ok<AccountImportResult>> ImportAccounts(HttpRequest request, SwitchboardDb db, TimeProvider time, SwitchboardOptions options, CancellationToken ct)
     {
+        ImportsApi.AllowImportBody(request.HttpContext, options);
         using var reader = new StreamReader(request.Body);
         using var csv = new CsvReader(reader, CsvImport.Configuration());
         var (created, updated) = (0, 0);
@@ -245,6 +246,12 @@ public static class AccountsApi
             var line = csv.Parser.RawRow;
             var record = csv.Parser.Record ?? [];
             string? Cell(int at) => at >= 0 && at < record.Length && record[at].Trim() is { Length: > 0 } v ? v : null;
+            if (record.Select(TextRules.Problem).FirstOrDefault(p => p is not null) is { } bad)
+            {
+                rejects.Add(new ImportReject(line, bad));
+                continue;
+            }
+
             var input = new AccountInput(
                 Cell(idAt),
                 Cell(nameAt),

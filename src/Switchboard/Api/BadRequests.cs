@@ -17,7 +17,9 @@ public sealed partial class BadRequests(IProblemDetailsService problems) : IExce
         }
 
         httpContext.Response.StatusCode = bad.StatusCode;
-        var (field, reason) = Describe(bad.Message);
+        var (field, reason) = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? ("body", $"the body is larger than this endpoint takes ({bad.Message})")
+            : Describe(bad.Message);
         var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [reason] })
         {
             Status = bad.StatusCode,

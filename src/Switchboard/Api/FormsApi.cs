@@ -160,7 +160,14 @@ public static class FormsApi
         }
         else if (http.Request.HasFormContentType)
         {
-            fields = [.. (await http.Request.ReadFormAsync(ct)).Select(f => KeyValuePair.Create(f.Key, f.Value.ToString()))];
+            try
+            {
+                fields = [.. (await http.Request.ReadFormAsync(ct)).Select(f => KeyValuePair.Create(f.Key, f.Value.ToString()))];
+            }
+            catch (InvalidDataException e)
+            {
+                return Problems.Field("body", e.Message); // more than 1,024 fields, a key or value past its length limit
+            }
         }
         else
         {

@@ -84,6 +84,21 @@ public static class JsonBody
     private static string Describe(JsonException e)
     {
         var message = e.Message;
+        if (e is TextRules.RefusedText)
+        {
+            return message;
+        }
+
+        if (message.StartsWith("Duplicate ", StringComparison.Ordinal))
+        {
+            return "given twice; send each field once";
+        }
+
+        if (e.InnerException is InvalidOperationException && message.Contains("System.String", StringComparison.Ordinal))
+        {
+            return "holds a broken character (a lone UTF-16 surrogate), which is not allowed in text";
+        }
+
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
             return "unknown field; custom data goes under 'attributes'";

@@ -11,6 +11,15 @@ public sealed record ImportReject(long Line, string Reason);
 
 public sealed record ImportResult(long Imported, long Duplicates, long Rejected, IReadOnlyList<ImportReject> Rejects);
 
+/// <summary>An import whose input broke off after <see cref="LastLine"/>: the rows up to there are stored, as <see cref="SoFar"/> counts.</summary>
+public sealed class ImportStoppedException(ImportResult soFar, long lastLine, Exception inner)
+    : Exception($"the input broke off after line {lastLine}: {inner.Message}", inner)
+{
+    public ImportResult SoFar { get; } = soFar;
+
+    public long LastLine { get; } = lastLine;
+}
+
 /// <summary>
 /// Imports a CSV file row by row without loading it: each good row is captured like any other lead
 /// (cleaned, deduplicated, screened, routed), each bad row becomes a reject with its line and reason.
@@ -57,7 +66,7 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
 
         // Parsing and cleaning the next batch (its own thread) overlaps capturing and committing this
         // one; two batches ahead at most, so memory stays flat however long the file.
-        var parsed = Channel.CreateBounded<(List<LeadRow> Rows, long Position)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var parsed = Channel.CreateBounded<(List<LeadRow> Rows, long Position, long LastLine)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var stopParsing = CancellationTokenSource.CreateLinkedTokenSource(ct); // a failed batch stops the reader too
         var parsing = Task.Run(async () =>
         {
@@ -90,7 +99,7 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
                         rows.Add(input.ToRow(LeadIds.Next(now), null, now, channel: "import"));
                     }
 
-                    await parsed.Writer.WriteAsync((rows, reader.BaseStream.CanSeek ? reader.BaseStream.Position : -1), stopParsing.Token);
+                    await parsed.Writer.WriteAsync((rows, reader.BaseStream.CanSeek ? reader.BaseStream.Position : -1, parser.Parser.RawRow), stopParsing.Token);
                 }
 
                 parsed.Writer.Complete();
@@ -101,9 +110,10 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
             }
         }, CancellationToken.None);
 
+        var committed = 0L; // the input's last line whose batch is stored
         try
         {
-            await foreach (var (rows, position) in parsed.Reader.ReadAllAsync(ct))
+            await foreach (var (rows, position, lastLine) in parsed.Reader.ReadAllAsync(ct))
             {
                 if (rows.Count > 0)
                 {
@@ -112,8 +122,14 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
                     duplicates += d;
                 }
 
+                committed = lastLine;
                 progress?.Report(position >= 0 ? position : imported + duplicates + Volatile.Read(ref rejected));
             }
+        }
+        catch (Exception e) when (parsed.Reader.Completion.IsFaulted) // the reader's failure, not a commit's
+        {
+            // The input broke off (too large, cut, unreadable): what came before it is stored and stays.
+            throw new ImportStoppedException(new ImportResult(imported, duplicates, rejected, rejects), committed, e);
         }
         finally
         {

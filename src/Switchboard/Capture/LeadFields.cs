@@ -62,6 +62,12 @@ public static class LeadFields
                 continue;
             }
 
+            if ((TextRules.Problem(name) ?? TextRules.Problem(value)) is { } problem)
+            {
+                errors.Add(TextRules.Problem(name) is null ? name : "fields", problem);
+                continue;
+            }
+
             var target = map.TryGetValue(name, out var mapped) ? mapped : Aliases.TryGetValue(name.Trim(), out var known) ? known : $"attributes.{name.Trim()}";
             if (target == "ignore")
             {

@@ -94,7 +94,11 @@ public sealed partial record LeadInput
 
             foreach (var (name, value) in attributes)
             {
-                if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                if ((TextRules.Problem(name) ?? (value.ValueKind == JsonValueKind.String ? TextRules.Problem(value.GetString()!) : null)) is { } problem)
+                {
+                    errors.Add(TextRules.Problem(name) is null ? $"attributes.{name}" : "attributes", problem);
+                }
+                else if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                 {
                     errors.Add($"attributes.{name}", "attribute values must be text, numbers, true/false or null");
                 }

@@ -59,6 +59,11 @@ public static class FlowDocuments
 
         try
         {
+            if (Unbounded(text) is { } refused)
+            {
+                return (null, refused);
+            }
+
             var doc = Yaml.Deserialize<T?>(text);
             return doc is null ? (null, new FlowError("document", "the document is empty")) : (doc, null);
         }
@@ -70,6 +75,78 @@ public static class FlowDocuments
                 : FirstSentence(inner);
             return (null, new FlowError("document", $"line {e.Start.Line}, column {e.Start.Column}: {message}", Position: (int)e.Start.Index + 1));
         }
+    }
+
+    /// <summary>Nodes a document may hold once its aliases are expanded, and how deep it may nest.</summary>
+    public const int MaxExpandedNodes = 100_000, MaxNesting = 32;
+
+    /// <summary>
+    /// Refuses a YAML document that aliases would expand far beyond its size (a "billion laughs": each
+    /// alias repeats everything its anchor holds) or that nests deeply, read as a stream of events and
+    /// counted before anything is built from it.
+    /// </summary>
+    private static FlowError? Unbounded(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal); // nodes under each anchor, expanded
+        var open = new Stack<(string? Anchor, long Nodes)>();
+        long total = 0;
+        while (parser.MoveNext())
+        {
+            var e = parser.Current!;
+            long nodes;
+            switch (e)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (open.Count >= MaxNesting)
+                    {
+                        return new FlowError("document", $"line {e.Start.Line}: a document may nest at most {MaxNesting} deep", Position: (int)e.Start.Index + 1);
+                    }
+
+                    var anchor = ((YamlDotNet.Core.Events.NodeEvent)e).Anchor;
+                    open.Push((anchor.IsEmpty ? null : anchor.Value, 0));
+                    continue;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    var (name, inside) = open.Pop();
+                    nodes = inside + 1;
+                    if (name is not null)
+                    {
+                        sizes[name] = nodes;
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.Scalar scalar:
+                    nodes = 1;
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        sizes[scalar.Anchor.Value] = 1;
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    nodes = sizes.GetValueOrDefault(alias.Value.Value, 1);
+                    break;
+                default:
+                    continue;
+            }
+
+            if (open.Count > 0)
+            {
+                var (a, n) = open.Pop();
+                open.Push((a, n + nodes));
+            }
+            else
+            {
+                total += nodes;
+            }
+
+            if (total + open.Sum(o => o.Nodes) > MaxExpandedNodes)
+            {
+                return new FlowError("document", $"line {e.Start.Line}: with its aliases expanded the document holds more than {MaxExpandedNodes:N0} values; write it out without repeating aliases", Position: (int)e.Start.Index + 1);
+            }
+        }
+
+        return null;
     }
 
     private static string ExtractKey(string message)
