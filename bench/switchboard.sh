@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 baseline="${BASELINE_DIR:-$repo/../shared/baselines/ingest}"
-key="bench-admin-key"
+key="bench-admin-key-0123456789abcdef"
 work="$(mktemp -d)"
 pid=""
 pids=()

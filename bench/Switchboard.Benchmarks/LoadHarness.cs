@@ -15,7 +15,7 @@ namespace Switchboard.Benchmarks;
 /// </summary>
 public static class LoadHarness
 {
-    private const string AdminKey = "bench-admin-key";
+    private const string AdminKey = "bench-admin-key-0123456789abcdef";
 
     public static async Task<int> RunAsync(int leads, int clients)
     {

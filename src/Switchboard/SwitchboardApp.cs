@@ -73,6 +73,7 @@ public static class SwitchboardApp
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 
         var app = builder.Build();
+        app.Use(SecurityHeaders.AddAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -20,8 +20,13 @@ public sealed class SwitchboardOptions
     /// <summary>SQLite's synchronous pragma. The default value is <c>FULL</c>: every acknowledged write survives power loss.</summary>
     public string SqliteSynchronous { get; set; } = "FULL";
 
-    /// <summary>The admin key to ensure on start; when unset and no admin key exists, one is created and printed once.</summary>
+    /// <summary>
+    /// The admin key to ensure on start; when unset and no admin key exists, one is created and printed once.
+    /// A key shorter than <see cref="MinAdminKeyLength"/> or of fewer than 8 different characters is refused at start.
+    /// </summary>
     public string? AdminKey { get; set; }
+
+    public const int MinAdminKeyLength = 24;
 
     /// <summary>Seconds between retries of held leads (they are also retried when reps or the flow change). The default value is 30.</summary>
     public int HeldRetrySeconds { get; set; } = 30;
@@ -77,6 +82,11 @@ public sealed class SwitchboardOptions
         o.DbProvider = config["DB_PROVIDER"] is { Length: > 0 } p ? p : null;
         o.SqliteSynchronous = config["SQLITE_SYNCHRONOUS"] is { Length: > 0 } s ? s.ToUpperInvariant() : o.SqliteSynchronous;
         o.AdminKey = config["ADMIN_KEY"] is { Length: > 0 } k ? k : null;
+        if (o.AdminKey is { } key && (key.Length < MinAdminKeyLength || key.Distinct().Count() < 8))
+        {
+            throw new SettingsException("SWITCHBOARD_ADMIN_KEY", $"is too weak to guard everything: use at least {MinAdminKeyLength} characters, at least 8 of them different (for example the output of `openssl rand -hex 24`)");
+        }
+
         o.ScoreModel = config["SCORE_MODEL"] is { Length: > 0 } model ? model : null;
         if (config["SMTP_HOST"] is { Length: > 0 } smtpHost)
         {
@@ -105,6 +115,12 @@ public sealed class SwitchboardOptions
             double.TryParse(config["DEDUPE_NAME_THRESHOLD"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && t is > 0 and <= 1 ? t : 0.92);
         return o;
     }
+}
+
+/// <summary>A setting that cannot be used; the service does not start, and says which and why.</summary>
+public sealed class SettingsException(string setting, string reason) : Exception($"{setting} {reason}")
+{
+    public string Setting { get; } = setting;
 }
 
 /// <summary>Where and how rep emails go. The template's first line is the subject; <c>{type}</c>, <c>{leadId}</c>, <c>{repName}</c>, <c>{note}</c>, <c>{at}</c> are filled in.</summary>

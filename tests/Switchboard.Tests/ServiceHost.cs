@@ -95,7 +95,7 @@ public sealed class PostgresDatabase : TestDatabase
 /// <summary>The real service on a real port of 127.0.0.1, talked to over real HTTP.</summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
 
     private readonly WebApplication _app;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 
 namespace Switchboard.Cli;
 
@@ -23,8 +24,22 @@ public static class ServeCommand
                 args.AddRange(["--DB", d]);
             }
 
-            await using var app = await SwitchboardApp.CreateAsync([.. args]);
-            await app.RunAsync(ct);
+            WebApplication app;
+            try
+            {
+                app = await SwitchboardApp.CreateAsync([.. args]);
+            }
+            catch (SettingsException e)
+            {
+                await Console.Error.WriteLineAsync($"switchboard: {e.Message}");
+                return 2;
+            }
+
+            await using (app)
+            {
+                await app.RunAsync(ct);
+            }
+
             return 0;
         });
         return command;

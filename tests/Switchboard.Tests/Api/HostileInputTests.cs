@@ -157,6 +157,33 @@ public abstract class HostileInputTests(TestDatabase database) : HostedTests(dat
         Assert.Equal(imported, (await Admin.AllLeads()).Count);
         await StillServesAsync();
     }
+
+    [Fact]
+    public async Task EveryAnswer_CarriesSecurityHeaders_ApiAnswersAreNotStored()
+    {
+        var lead = await Admin.PostOk("/api/leads", new { email = "headers@example.com" });
+        var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
+
+        foreach (var response in new[]
+                 {
+                     await Admin.GetAsync($"/api/leads/{lead["id"].Str()}"),
+                     await Admin.GetAsync("/api/leads/no-such-lead"),
+                     await anonymous.GetAsync("/api/leads"),
+                     await Admin.PostAsync("/api/leads", JsonText("{")),
+                 })
+        {
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.StartsWith("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage!.RequestUri}: no no-store");
+        }
+
+        var health = await anonymous.GetAsync("/healthz");
+        Assert.Equal("nosniff", health.Headers.GetValues("X-Content-Type-Options").Single());
+        var docs = await anonymous.GetAsync("/docs");
+        Assert.Contains("script-src 'self'", docs.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteHostileInputTests() : HostileInputTests(new SqliteDatabase());
