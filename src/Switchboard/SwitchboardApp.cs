@@ -65,7 +65,7 @@ public static class SwitchboardApp
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.AddHostedService<EmailDispatcher>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // a redirect could lead to a private address
+            .ConfigurePrimaryHttpMessageHandler(() => StandardWebhooks.Handler(options.WebhooksAllowPrivate));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequests>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so BadRequests can name the parameter

@@ -236,10 +236,22 @@ public sealed class PostgresWebhookTests() : WebhookTests(new PostgresDatabase()
 public sealed class WebhookTargetTests() : HostedTests(new SqliteDatabase())
 {
     [Theory]
-    [InlineData("http://127.0.0.1:8080/hook", "loopback or private address (127.0.0.1)")]
-    [InlineData("http://10.1.2.3/hook", "loopback or private address (10.1.2.3)")]
-    [InlineData("http://[::1]/hook", "loopback or private address (::1)")]
-    [InlineData("http://169.254.169.254/latest/meta-data", "loopback or private address (169.254.169.254)")]
+    [InlineData("http://127.0.0.1:8080/hook", "loopback or private address (127.0.0.1: loopback)")]
+    [InlineData("http://10.1.2.3/hook", "loopback or private address (10.1.2.3: private)")]
+    [InlineData("http://[::1]/hook", "loopback or private address (::1: loopback)")]
+    [InlineData("http://169.254.169.254/latest/meta-data", "loopback or private address (169.254.169.254: link-local)")]
+    [InlineData("http://[::ffff:127.0.0.1]/hook", "IPv4-mapped, loopback")]
+    [InlineData("http://[::127.0.0.1]/hook", "IPv4-compatible")]
+    [InlineData("http://[0:0:0:0:0:0:0:1]/hook", "(::1: loopback)")]
+    [InlineData("http://[64:ff9b::a00:1]/hook", "NAT64 of private")]
+    [InlineData("http://[2002:7f00:1::1]/hook", "6to4 of loopback")]
+    [InlineData("http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "Teredo")]
+    [InlineData("http://[ff02::1]/hook", "multicast")]
+    [InlineData("http://224.0.0.1/hook", "multicast")]
+    [InlineData("http://255.255.255.255/hook", "broadcast")]
+    [InlineData("http://198.18.0.1/hook", "benchmarking")]
+    [InlineData("http://2130706433/hook", "loopback")] // 127.0.0.1 written as one number
+    [InlineData("http://0x7f.1/hook", "loopback")]
     [InlineData("ftp://example.com/hook", "an absolute http or https URL is required")]
     public async Task PrivateTargets_Refused(string url, string reason)
     {
@@ -247,5 +259,46 @@ public sealed class WebhookTargetTests() : HostedTests(new SqliteDatabase())
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(reason, (await response.Json())["errors"]!["url"]![0].Str(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.1.2.3", "this network")]
+    [InlineData("100.64.0.1", "shared address space")]
+    [InlineData("172.31.255.255", "private")]
+    [InlineData("192.0.0.8", "IETF protocol assignments")]
+    [InlineData("192.0.2.1", "documentation")]
+    [InlineData("203.0.113.9", "documentation")]
+    [InlineData("192.88.99.1", "6to4 relay")]
+    [InlineData("240.0.0.1", "reserved")]
+    [InlineData("::", "unspecified")]
+    [InlineData("fc00::1", "unique local")]
+    [InlineData("fe80::1%2", "link-local")]
+    [InlineData("fec0::1", "site-local")]
+    [InlineData("2001:db8::1", "documentation")]
+    [InlineData("3fff::1", "documentation")]
+    [InlineData("64:ff9b:1::1", "local-use NAT64")]
+    [InlineData("100::1", "not global unicast")]
+    [InlineData("8.8.8.8", null)]
+    [InlineData("172.32.0.1", null)]
+    [InlineData("2606:4700:4700::1111", null)]
+    [InlineData("::ffff:1.1.1.1", null)]
+    [InlineData("64:ff9b::808:808", null)] // NAT64 of 8.8.8.8
+    public void EveryAddress_ClassifiedByItsRange(string address, string? range)
+    {
+        Assert.Equal(range, StandardWebhooks.NotPublic(System.Net.IPAddress.Parse(address)));
+    }
+
+    [Fact]
+    public async Task AtConnectTime_ANameThatResolvesInside_ReachesNothing()
+    {
+        // What DNS rebinding leaves behind: a subscription checked earlier, a name that now points at
+        // loopback. The webhook client itself refuses to dial it.
+        using var client = new HttpClient(StandardWebhooks.Handler(allowPrivate: false));
+
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(Host.BaseAddress, "/healthz").ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal)));
+
+        Assert.Contains("resolves only to addresses that are not public", e.Message, StringComparison.Ordinal);
+        using var allowed = new HttpClient(StandardWebhooks.Handler(allowPrivate: true));
+        Assert.True((await allowed.GetAsync(new Uri(Host.BaseAddress, "/healthz"))).IsSuccessStatusCode);
     }
 }
