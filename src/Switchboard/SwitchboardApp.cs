@@ -68,6 +68,7 @@ public static class SwitchboardApp
             .ConfigurePrimaryHttpMessageHandler(() => StandardWebhooks.Handler(options.WebhooksAllowPrivate));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequests>();
+        builder.Services.AddExceptionHandler<DatabaseBusy>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so BadRequests can name the parameter
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer(OpenApiDocs.DeclareBearerKeys).AddSchemaTransformer(OpenApiDocs.OnlyTrulyRequired));
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));

@@ -98,15 +98,36 @@ public static class StorageExtensions
         return services;
     }
 
-    /// <summary>Accepts a bare file path or a full connection string; waits up to 30 s on a busy database.</summary>
+    /// <summary>
+    /// Accepts a bare file path or a full connection string; waits up to 30 s on a database another
+    /// process holds locked (or the connection string's own <c>Default Timeout</c>), then the request is
+    /// answered 503 (<see cref="DatabaseBusy"/>).
+    /// </summary>
     public static string SqliteConnectionString(string db)
     {
         var builder = db.Contains('=', StringComparison.Ordinal)
             ? new SqliteConnectionStringBuilder(db)
             : new SqliteConnectionStringBuilder { DataSource = db };
-        builder.DefaultTimeout = 30;
+        if (!db.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.DefaultTimeout = 30;
+        }
+
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Whether the database could not take the work just now (SQLite locked by another process, PostgreSQL
+    /// out of connections, starting, shutting down or unreachable): the caller may try again shortly.
+    /// </summary>
+    public static bool IsUnavailable(Exception? e) => e switch
+    {
+        null => false,
+        SqliteException { SqliteErrorCode: 5 or 6 } => true, // SQLITE_BUSY, SQLITE_LOCKED
+        Npgsql.PostgresException { SqlState: "53300" or "57P01" or "57P03" or "55P03" } => true, // too many connections, shutting down, starting, lock not available
+        Npgsql.NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException } => true,
+        _ => IsUnavailable(e.InnerException),
+    };
 
     /// <summary>Creates the SQLite file's folder, applies migrations, and turns on WAL. Runs before the service listens.</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)

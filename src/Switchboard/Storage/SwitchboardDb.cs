@@ -435,19 +435,23 @@ public sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
     /// <summary>About 40 MB of 4 KB pages: reached only if the background checkpointer falls behind.</summary>
     public const int WriterAutoCheckpointPages = 10_000;
 
-    private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={WriterAutoCheckpointPages};";
+    private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={WriterAutoCheckpointPages}; PRAGMA busy_timeout=";
+
+    /// <summary>The wait on a database another process holds: the connection string's <c>Default Timeout</c> (30 s unless given).</summary>
+    private string Sql(DbConnection connection) =>
+        _sql + (((Microsoft.Data.Sqlite.SqliteConnection)connection).DefaultTimeout * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = _sql;
+        cmd.CommandText = Sql(connection);
         cmd.ExecuteNonQuery();
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = _sql;
+        cmd.CommandText = Sql(connection);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -189,3 +190,37 @@ public abstract class HostileInputTests(TestDatabase database) : HostedTests(dat
 public sealed class SqliteHostileInputTests() : HostileInputTests(new SqliteDatabase());
 
 public sealed class PostgresHostileInputTests() : HostileInputTests(new PostgresDatabase());
+
+/// <summary>A SQLite file another process holds locked: 503 with Retry-After, not a 500; once free, all is well.</summary>
+public sealed class LockedDatabaseTests() : HostedTests(new SqliteDatabase())
+{
+    protected override Task<ServiceHost> StartAsync(string db) => ServiceHost.StartAsync(db + ";Default Timeout=1");
+
+    protected override Task SetUpAsync() => RoundRobinTeamAsync("a");
+
+    [Fact]
+    public async Task WriterLockHeldElsewhere_503WithRetryAfter_ThenTheSameLeadGoesIn()
+    {
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Host.Db).DataSource;
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=false"))
+        {
+            await other.OpenAsync();
+            await using var take = other.CreateCommand();
+            take.CommandText = "BEGIN IMMEDIATE";
+            await take.ExecuteNonQueryAsync();
+
+            var busy = await Admin.PostAsJsonAsync("/api/leads", new { email = "locked@example.com" });
+
+            var text = await busy.Content.ReadAsStringAsync();
+            Assert.True(busy.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)busy.StatusCode}: {text}");
+            Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+            Assert.Equal("application/problem+json", busy.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("try again", text, StringComparison.Ordinal);
+        }
+
+        var again = await Admin.PostOk("/api/leads", new { email = "locked@example.com" });
+
+        Assert.Equal("assigned", again["status"].Str());
+        Assert.Single(await Admin.AllLeads());
+    }
+}
