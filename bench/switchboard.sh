@@ -23,6 +23,7 @@ start() { # DB (a SQLite file, or a PostgreSQL connection string): serves it on 
   [[ "$1" == *Host=* ]] && db="$1"
   : >"$log"
   ( cd "$work" && SWITCHBOARD_ADMIN_KEY="$key" SWITCHBOARD_DB="$db" \
+      SWITCHBOARD_RATE_LIMIT_PER_KEY=0 SWITCHBOARD_RATE_LIMIT_PER_ADDRESS=0 \
       exec dotnet "$work/build/bin/Switchboard/release/switchboard.dll" serve --urls "http://127.0.0.1:0" >"$log" 2>&1 ) &
   pid=$!
   pids+=("$pid")

@@ -103,6 +103,8 @@ public static class LoadHarness
         {
             b.Configuration["DB"] = file;
             b.Configuration["ADMIN_KEY"] = AdminKey;
+            b.Configuration["RATE_LIMIT_PER_KEY"] = "0"; // a load test is one key sending as fast as it can
+            b.Configuration["RATE_LIMIT_PER_ADDRESS"] = "0";
             b.Logging.ClearProviders();
         }, TextWriter.Null);
         await app.StartAsync();

@@ -67,6 +67,7 @@ public static class SwitchboardApp
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => StandardWebhooks.Handler(options.WebhooksAllowPrivate));
         builder.Services.AddProblemDetails();
+        builder.Services.AddAbuseLimits(options);
         builder.Services.AddExceptionHandler<BadRequests>();
         builder.Services.AddExceptionHandler<DatabaseBusy>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so BadRequests can name the parameter
@@ -78,6 +79,7 @@ public static class SwitchboardApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: limits count per key
         app.UseAuthorization();
 
         // Public pages answer HEAD as they answer GET (uptime monitors, link checkers).

@@ -69,6 +69,15 @@ public sealed class SwitchboardOptions
     /// <summary>The largest CSV import body, in bytes (<c>MAX_IMPORT_BYTES</c>). The default value is 1073741824 (1 GiB).</summary>
     public long MaxImportBytes { get; set; } = 1L << 30;
 
+    /// <summary>API requests one key may make per minute (<c>RATE_LIMIT_PER_KEY</c>); 0 turns it off. The default value is 6000.</summary>
+    public int RateLimitPerKey { get; set; } = 6_000;
+
+    /// <summary>API requests from one client address per minute, whatever the key (<c>RATE_LIMIT_PER_ADDRESS</c>); 0 turns it off. The default value is 12000.</summary>
+    public int RateLimitPerAddress { get; set; } = 12_000;
+
+    /// <summary>Posts to one public form from one client address per minute (<c>RATE_LIMIT_PER_FORM</c>); 0 turns it off. The default value is 20.</summary>
+    public int RateLimitPerForm { get; set; } = 20;
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -105,6 +114,9 @@ public sealed class SwitchboardOptions
         o.WebhookTimeoutMilliseconds = int.TryParse(config["WEBHOOK_TIMEOUT_MS"], out var timeout) && timeout > 0 ? timeout : o.WebhookTimeoutMilliseconds;
         o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
         o.LeadClock = Flag(config["LEAD_CLOCK"], true);
+        o.RateLimitPerKey = int.TryParse(config["RATE_LIMIT_PER_KEY"], out var perKey) && perKey >= 0 ? perKey : o.RateLimitPerKey;
+        o.RateLimitPerAddress = int.TryParse(config["RATE_LIMIT_PER_ADDRESS"], out var perAddress) && perAddress >= 0 ? perAddress : o.RateLimitPerAddress;
+        o.RateLimitPerForm = int.TryParse(config["RATE_LIMIT_PER_FORM"], out var perForm) && perForm >= 0 ? perForm : o.RateLimitPerForm;
         o.MaxBodyBytes = long.TryParse(config["MAX_BODY_BYTES"], out var body) && body > 0 ? body : o.MaxBodyBytes;
         o.MaxImportBytes = long.TryParse(config["MAX_IMPORT_BYTES"], out var import) && import > 0 ? import : o.MaxImportBytes;
         o.HeldRetrySeconds = int.TryParse(config["HELD_RETRY_SECONDS"], out var seconds) && seconds > 0 ? seconds : o.HeldRetrySeconds;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 
 namespace Switchboard.Tests;
@@ -137,6 +138,7 @@ public sealed class ServiceHost : IAsyncDisposable
             b.Configuration["DB"] = db;
             b.Configuration["ADMIN_KEY"] = AdminKey;
             b.Logging.ClearProviders();
+            b.Logging.AddFakeLogging(); // what the service logged, for tests that check it (Logs)
             if (time is not null)
             {
                 b.Services.AddSingleton(time);
@@ -145,6 +147,9 @@ public sealed class ServiceHost : IAsyncDisposable
         await app.StartAsync();
         return new ServiceHost(app, db);
     }
+
+    /// <summary>Every line the service logged so far, as "Level: message".</summary>
+    public IReadOnlyList<string> Logs => [.. _app.Services.GetFakeLogCollector().GetSnapshot().Select(r => $"{r.Level}: {r.Message}")];
 
     public HttpClient Client(string key)
     {

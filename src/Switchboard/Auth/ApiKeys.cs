@@ -107,10 +107,12 @@ public sealed class ApiKeyCache
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against stored key hashes.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IServiceProvider services, ApiKeyCache cache)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IServiceProvider services, ApiKeyCache cache, AuthFailures failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    private TimeSpan? _mustWait;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -118,6 +120,14 @@ public sealed class ApiKeyAuthenticationHandler(
         if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.NoResult();
+        }
+
+        // An address that sent too many wrong keys waits before any key of it is even looked at.
+        var address = AbuseLimits.AddressOf(Context);
+        if (failures.WaitFor(address) is { } wait)
+        {
+            _mustWait = wait;
+            return AuthenticateResult.Fail("too many wrong keys from this address");
         }
 
         var hash = ApiKeySecrets.Hash(header["Bearer ".Length..].Trim());
@@ -128,6 +138,7 @@ public sealed class ApiKeyAuthenticationHandler(
             key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, Context.RequestAborted);
             if (key is null)
             {
+                failures.Failed(address);
                 return AuthenticateResult.Fail("unknown or revoked key");
             }
 
@@ -148,6 +159,17 @@ public sealed class ApiKeyAuthenticationHandler(
         claims.AddRange(key.TeamIds.Select(t => new Claim("team", t)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (_mustWait is { } wait)
+        {
+            await AbuseLimits.TooManyAsync(Context, wait, "too many wrong keys from this address", Context.RequestAborted);
+            return;
+        }
+
+        await base.HandleChallengeAsync(properties);
     }
 }
 
