@@ -22,12 +22,15 @@ public static class Duplicates
 {
     /// <summary>
     /// The existing lead that is the same person as <paramref name="incoming"/>, by the strongest signal:
-    /// email, then phone, then a similar name at the same company. Oldest lead first on equal signals,
-    /// so every duplicate merges into the original.
+    /// external id, then email, then phone, then a similar name at the same company. Oldest lead first on
+    /// equal signals, so every duplicate merges into the original. Never two leads whose strong
+    /// identifiers conflict (both have an email, or both an external id, and they differ); a phone alone
+    /// merges only when both leads carry names that agree, as a company's switchboard number is shared by
+    /// many people. The reason names the signal that matched.
     /// </summary>
     public static DuplicateMatch? Find(PersonKeys incoming, IEnumerable<PersonKeys> existing, DedupeRules rules)
     {
-        var candidates = existing.Where(e => e.Id != incoming.Id).ToList();
+        var candidates = existing.Where(e => e.Id != incoming.Id && !Conflict(incoming, e)).ToList();
         if (incoming.ExternalId is { } externalId && candidates.FirstOrDefault(c => c.ExternalId == externalId) is { } byExternal)
         {
             return new DuplicateMatch(byExternal.Id, $"same external id {externalId}");
@@ -38,9 +41,16 @@ public static class Duplicates
             return new DuplicateMatch(byEmail.Id, $"same email {email}");
         }
 
-        if (rules.ByPhone && incoming.Phone is { Length: >= 7 } phone && candidates.FirstOrDefault(c => c.Phone == phone) is { } byPhone)
+        if (rules.ByPhone && incoming.Phone is { Length: >= 7 } phone && incoming.FullName is { } caller)
         {
-            return new DuplicateMatch(byPhone.Id, $"same phone {phone}");
+            var byPhone = candidates
+                .Where(c => c.Phone == phone && c.FullName is not null)
+                .Select(c => (Lead: c, Score: JaroWinkler(caller, c.FullName!)))
+                .FirstOrDefault(x => x.Score >= rules.NameThreshold);
+            if (byPhone.Lead is not null)
+            {
+                return new DuplicateMatch(byPhone.Lead.Id, $"same phone {phone} and the same name ({byPhone.Score:0.00} ≥ {rules.NameThreshold:0.00})");
+            }
         }
 
         if (rules.ByNameAtCompany && incoming.FullName is { } name)
@@ -59,6 +69,11 @@ public static class Duplicates
 
         return null;
     }
+
+    /// <summary>Two different people for sure: both have an email, or both an external id, and they differ.</summary>
+    public static bool Conflict(PersonKeys a, PersonKeys b) =>
+        (a.Email is not null && b.Email is not null && a.Email != b.Email) ||
+        (a.ExternalId is not null && b.ExternalId is not null && a.ExternalId != b.ExternalId);
 
     private static bool SameCompany(PersonKeys a, PersonKeys b) =>
         (a.CompanyDomain is not null && a.CompanyDomain == b.CompanyDomain) || (a.CompanyKey is not null && a.CompanyKey == b.CompanyKey);

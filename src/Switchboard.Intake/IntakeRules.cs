@@ -9,6 +9,9 @@ namespace Switchboard.Intake;
 
 public sealed class IntakeRulesDocument
 {
+    /// <summary>Whether a lead needs an email or a phone, some way to reach the person, to be taken. The default value is true.</summary>
+    public bool? RequireContact { get; set; }
+
     public List<DisqualifyDocument>? Disqualify { get; set; }
     public ScoringDocument? Scoring { get; set; }
 }
@@ -67,9 +70,10 @@ public sealed class IntakeRules
     private readonly int? _mql;
     private readonly string _nurturePool;
 
-    private IntakeRules(int version, List<Disqualifier> disqualify, List<Points> points, List<(string, int)> grades, int? mql, string nurturePool)
+    private IntakeRules(int version, List<Disqualifier> disqualify, List<Points> points, List<(string, int)> grades, int? mql, string nurturePool, bool requireContact = true)
     {
         Version = version;
+        RequireContact = requireContact;
         _disqualify = disqualify;
         _points = points;
         _grades = grades;
@@ -80,6 +84,15 @@ public sealed class IntakeRules
     public int Version { get; }
 
     public bool Scores => _points.Count > 0;
+
+    /// <summary>Whether a lead without email and phone is refused (see <see cref="IntakeRulesDocument.RequireContact"/>).</summary>
+    public bool RequireContact { get; }
+
+    /// <summary>Why a lead cannot be taken at all, before anything is stored, or null: the field and the reason.</summary>
+    public (string Field, string Reason)? Refuse(string? email, string? phone) =>
+        RequireContact && email is null && phone is null
+            ? ("email", "a lead needs an email or a phone, some way to reach the person (intake rules: requireContact)")
+            : null;
 
     /// <summary>No rules: nothing is disqualified or scored.</summary>
     public static readonly IntakeRules None = new(0, [], [], [], null, "nurture");
@@ -130,7 +143,7 @@ public sealed class IntakeRules
         }
 
         var pool = scoring?.NurturePool?.Trim() is { Length: > 0 } p ? p : "nurture";
-        return errors.Count > 0 ? (null, errors) : (new IntakeRules(version, disqualify, points, grades, scoring?.Mql, pool), errors);
+        return errors.Count > 0 ? (null, errors) : (new IntakeRules(version, disqualify, points, grades, scoring?.Mql, pool, document.RequireContact ?? true), errors);
     }
 
     private static Condition? CompileCondition(string? text, string at, string name, List<FlowError> errors)

@@ -190,8 +190,8 @@ public static class FormsApi
             return errors.ToProblem("The form post is invalid.");
         }
 
-        await queue.CaptureAsync(new CaptureRequest(input.ToRow("", null, default, channel: "form"), $"form '{formKey}'", $"through form '{formKey}'"), ct);
-        return ThankYou(http, form, json);
+        var answer = await queue.CaptureAsync(new CaptureRequest(input.ToRow("", null, default, channel: "form"), $"form '{formKey}'", $"through form '{formKey}'"), ct);
+        return answer.Refused is var (field, reason) ? Problems.Field(field, reason) : ThankYou(http, form, json);
     }
 
     /// <summary>A form posted by a script: one flat JSON object of field names to text, numbers or booleans.</summary>

@@ -73,9 +73,12 @@ public static class LeadsApi
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
         var answer = await queue.CaptureAsync(new CaptureRequest(
             input.ToRow("", caller.KeyId, default), caller.KeyName, "through the API", caller.KeyId, idempotencyKey, requestHash), ct);
-        return answer.Status == StatusCodes.Status422UnprocessableEntity
-            ? Problems.Unprocessable("this Idempotency-Key was already used with a different request body")
-            : Replay(http, answer.Status, answer.Json);
+        return answer switch
+        {
+            { Refused: var (field, reason) } => Problems.Field(field, reason),
+            { Status: StatusCodes.Status422UnprocessableEntity } => Problems.Unprocessable("this Idempotency-Key was already used with a different request body"),
+            _ => Replay(http, answer.Status, answer.Json),
+        };
     }
 
     public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> GetLead(string id, HttpContext http, SwitchboardDb db, CancellationToken ct)

@@ -12,7 +12,8 @@ public sealed record CaptureRequest(
     LeadRow Lead, string Actor, string How, string? ApiKeyId = null, string? IdempotencyKey = null, string? RequestHash = null);
 
 /// <summary>The answer to one capture: 201 (new), 200 (the same person again, or a replay), or 422.</summary>
-public sealed record CaptureAnswer(int Status, string Json);
+/// <param name="Refused">A lead the intake rules do not take at all (no way to reach the person): the field and why; nothing stored.</param>
+public sealed record CaptureAnswer(int Status, string Json, (string Field, string Reason)? Refused = null);
 
 /// <summary>
 /// Group commit for leads arriving over HTTP (the API and website forms): whatever is waiting is
@@ -92,6 +93,12 @@ public sealed class CaptureQueue(IServiceScopeFactory scopes, LeadCapture captur
             }
 
             var r = group[i];
+            if (batch.IntakeRules.Refuse(lead.Email, lead.Phone) is { } refused)
+            {
+                answers[i] = new CaptureAnswer(StatusCodes.Status400BadRequest, "", refused);
+                continue;
+            }
+
             var captured = await capture.CaptureOrMergeAsync(db, batch, lead, r.Actor, r.How, lead.CreatedAt, ct);
             var json = JsonSerializer.Serialize(captured.ToResponse(), Json.Options);
             answers[i] = new CaptureAnswer(captured.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created, json);

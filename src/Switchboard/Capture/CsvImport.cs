@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using Switchboard.Intake;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Switchboard.Storage;
@@ -26,7 +27,7 @@ public sealed class ImportStoppedException(ImportResult soFar, long lastLine, Ex
 /// Rows are committed in batches, each in one routing transaction; a re-run of the same file merges
 /// every row into the lead it created the first time.
 /// </summary>
-public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, TimeProvider time)
+public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, IntakeRulesStore intakeRules, TimeProvider time)
 {
     public const int BatchSize = 200;
 
@@ -48,6 +49,13 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
         if (!await parser.ReadAsync() || !parser.ReadHeader() || parser.HeaderRecord is not { Length: > 0 } header)
         {
             return new ImportResult(0, 0, 0, []);
+        }
+
+        // Whether rows need a way to reach the person: the intake rules as they stand when the import begins.
+        IntakeRules rules;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            rules = await intakeRules.CurrentAsync(scope.ServiceProvider.GetRequiredService<SwitchboardDb>(), ct);
         }
 
         long imported = 0, duplicates = 0, rejected = 0;
@@ -96,7 +104,14 @@ public sealed class CsvImport(IServiceScopeFactory scopes, LeadCapture capture, 
                             continue;
                         }
 
-                        rows.Add(input.ToRow(LeadIds.Next(now), null, now, channel: "import"));
+                        var row = input.ToRow(LeadIds.Next(now), null, now, channel: "import");
+                        if (rules.Refuse(row.Email, row.Phone) is var (field, reason))
+                        {
+                            Reject(line, $"{field}: {reason}");
+                            continue;
+                        }
+
+                        rows.Add(row);
                     }
 
                     await parsed.Writer.WriteAsync((rows, reader.BaseStream.CanSeek ? reader.BaseStream.Position : -1, parser.Parser.RawRow), stopParsing.Token);

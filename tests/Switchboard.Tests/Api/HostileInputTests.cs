@@ -160,6 +160,43 @@ public abstract class HostileInputTests(TestDatabase database) : HostedTests(dat
     }
 
     [Fact]
+    public async Task ThreeHundredPeopleSharingACompanySwitchboardNumber_StayThreeHundredLeads_TheSamePersonAgainMerges()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var lead = await Admin.PostAsJsonAsync("/api/leads", new { email = $"person{i}@bigco.example", firstName = $"First{i}", lastName = $"Last{i}", phone = "+1 415 555 0100" });
+            Assert.Equal(HttpStatusCode.Created, lead.StatusCode);
+        }
+
+        // The same person again by phone and name, without an email: merged, saying by what.
+        var again = await Admin.PostOk("/api/leads", new { firstName = "First7", lastName = "Last7", phone = "(415) 555-0100", country = "US" });
+        Assert.True(again["duplicate"]!.GetValue<bool>());
+        var timeline = (await (await Admin.GetAsync($"/api/leads/{again["id"].Str()}")).Json())["timeline"]!.AsArray();
+        Assert.Contains(timeline, e => e!["type"].Str() == "merged" && e["note"].Str().Contains("same phone +14155550100 and the same name", StringComparison.Ordinal));
+        Assert.Equal(300, (await Admin.AllLeads()).Count);
+    }
+
+    [Fact]
+    public async Task LeadWithNoWayToReachThePerson_RefusedOnEveryChannel_UnlessTheIntakeRulesAllowIt()
+    {
+        var api = await Admin.PostAsJsonAsync("/api/leads", new { firstName = "Nobody", company = new { name = "Nowhere" } });
+        Assert.Contains("an email or a phone", await ProblemAsync(api, HttpStatusCode.BadRequest, "email"), StringComparison.Ordinal);
+
+        await Admin.PostOk("/api/forms", new { key = "contact", name = "Contact" });
+        var form = await new HttpClient { BaseAddress = Host.BaseAddress }.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string> { ["firstName"] = "Nobody" }));
+        Assert.Contains("an email or a phone", await ProblemAsync(form, HttpStatusCode.BadRequest, "email"), StringComparison.Ordinal);
+
+        var import = await (await Admin.PostAsync("/api/imports", new StringContent("firstName,email\nNobody,\nSomebody,some@example.com\n", Encoding.UTF8, "text/csv"))).Json();
+        Assert.Equal((1, 1), (import["imported"]!.GetValue<int>(), import["rejected"]!.GetValue<int>()));
+        Assert.Contains("an email or a phone", import["rejects"]![0]!["reason"].Str(), StringComparison.Ordinal);
+        Assert.Single(await Admin.AllLeads());
+
+        var rules = await Admin.PutAsync("/api/intake/rules", new StringContent("requireContact: false\n", Encoding.UTF8, "application/yaml"));
+        Assert.True(rules.IsSuccessStatusCode, await rules.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/leads", new { firstName = "Nobody", company = new { name = "Nowhere" } })).StatusCode);
+    }
+
+    [Fact]
     public async Task EveryAnswer_CarriesSecurityHeaders_ApiAnswersAreNotStored()
     {
         var lead = await Admin.PostOk("/api/leads", new { email = "headers@example.com" });

@@ -53,9 +53,10 @@ public abstract class IntakeTests(TestDatabase database) : HostedTests(database)
     [Fact]
     public async Task PostLead_SimilarNameAtTheSameCompany_IsTheSamePerson()
     {
-        var first = await Admin.PostOk("/api/leads", new { firstName = "Jonathan", lastName = "Smith", company = new { name = "Globex Corporation" } });
+        // A lead needs a way to reach the person: the first came by phone, the second by email (no conflict).
+        var first = await Admin.PostOk("/api/leads", new { firstName = "Jonathan", lastName = "Smith", company = new { name = "Globex Corporation" }, phone = "+1 212 555 0101" });
         var again = await Admin.PostOk("/api/leads", new { firstName = "Jonathon", lastName = "Smith", company = new { name = "GLOBEX" }, email = "jsmith@gmail.com" });
-        var other = await Admin.PostOk("/api/leads", new { firstName = "Jonathan", lastName = "Smith", company = new { name = "Initech" } });
+        var other = await Admin.PostOk("/api/leads", new { firstName = "Jonathan", lastName = "Smith", company = new { name = "Initech" }, phone = "+1 212 555 0199" });
 
         Assert.Equal((first["id"].Str(), true), (again["id"].Str(), again["duplicate"]!.GetValue<bool>()));
         Assert.False(other["duplicate"]!.GetValue<bool>());
