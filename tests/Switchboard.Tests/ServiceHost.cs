@@ -149,7 +149,7 @@ public sealed class ServiceHost : IAsyncDisposable
     }
 
     /// <summary>Every line the service logged so far, as "Level: message".</summary>
-    public IReadOnlyList<string> Logs => [.. _app.Services.GetFakeLogCollector().GetSnapshot().Select(r => $"{r.Level}: {r.Message}")];
+    public IReadOnlyList<string> Logs => [.. _app.Services.GetFakeLogCollector().GetSnapshot().Select(r => $"{r.Level}: {r.Message}{(r.Exception is null ? "" : $" ({r.Exception.GetType().Name}: {r.Exception.Message})")}")];
 
     public HttpClient Client(string key)
     {

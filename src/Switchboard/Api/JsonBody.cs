@@ -8,6 +8,8 @@ namespace Switchboard.Api;
 /// <summary>Request bodies in the service's JSON (<see cref="Json.Options"/>), with problems that name the field.</summary>
 public static class JsonBody
 {
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
     /// <summary>
     /// Reads a JSON body, turning malformed JSON or a wrong type into a problem that names the field
     /// (e.g. <c>company.employees</c>) instead of a bare 400.
@@ -17,14 +19,24 @@ public static class JsonBody
     {
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Json.Options, request.HttpContext.RequestAborted);
+            // A JSON object as such (patches, flat form posts) is parsed as a document, which refuses a
+            // property given twice instead of failing while building the object.
+            var value = typeof(T) == typeof(JsonObject)
+                ? await JsonNode.ParseAsync(request.Body, documentOptions: Strict, cancellationToken: request.HttpContext.RequestAborted) as T
+                : await JsonSerializer.DeserializeAsync<T>(request.Body, Json.Options, request.HttpContext.RequestAborted);
             return value is null ? (null, Problems.Field("body", "a JSON object is required")) : (value, null);
         }
         catch (JsonException e)
         {
-            return (null, Problems.Field(Json.FieldName(e.Path), Describe(e)));
+            return (null, Problems.Field(FieldOf(e), Describe(e)));
         }
     }
+
+    /// <summary>The field a JSON error is about: its path, or for a property given twice in a document, that property.</summary>
+    private static string FieldOf(JsonException e) =>
+        e.Path is null && e.Message.StartsWith("Duplicate ", StringComparison.Ordinal) && e.Message.Split('\'') is [_, var name, ..]
+            ? name
+            : Json.FieldName(e.Path);
 
     /// <summary>
     /// A YAML or JSON document from a request body (flows, intake rules): the text as sent, its format,

@@ -101,28 +101,19 @@ public static class RepsApi
             return NotFound(id);
         }
 
-        JsonObject? patch;
-        try
+        var (patch, bad) = await JsonBody.ReadAsync<JsonObject>(request);
+        if (bad is not null)
         {
-            patch = await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject;
-        }
-        catch (JsonException e)
-        {
-            return Problems.Field("body", $"malformed JSON: {e.Message}");
-        }
-
-        if (patch is null)
-        {
-            return Problems.Field("body", "a JSON object is required");
+            return bad;
         }
 
         // A rep may set their own availability, nothing else.
-        if (caller.Role == Roles.Rep && patch.Select(p => p.Key).Except(["status", "awayUntil"]).FirstOrDefault() is { } forbidden)
+        if (caller.Role == Roles.Rep && patch!.Select(p => p.Key).Except(["status", "awayUntil"]).FirstOrDefault() is { } forbidden)
         {
             return Problems.Field(forbidden, "a rep may only change their own status and awayUntil");
         }
 
-        var (input, problem) = JsonBody.MergePatch(RepInput.From(row), patch, id, "a rep");
+        var (input, problem) = JsonBody.MergePatch(RepInput.From(row), patch!, id, "a rep");
         if (problem is not null)
         {
             return problem;

@@ -28,10 +28,10 @@ public abstract class HostileInputTests(TestDatabase database) : HostedTests(dat
         Assert.Equal("assigned", lead["status"].Str());
     }
 
-    private static async Task<string> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
+    private async Task<string> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
     {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {text[..Math.Min(text.Length, 2000)]}");
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {text[..Math.Min(text.Length, 2000)]}\n{string.Join("\n", Host.Logs.TakeLast(3))}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var errors = JsonNode.Parse(text)!["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(field), $"no error for '{field}': {text[..Math.Min(text.Length, 2000)]}");
@@ -91,6 +91,18 @@ public abstract class HostileInputTests(TestDatabase database) : HostedTests(dat
         Assert.Contains(reason, await ProblemAsync(response, HttpStatusCode.BadRequest, field), StringComparison.OrdinalIgnoreCase);
         Assert.Empty(await Admin.AllLeads());
         await StillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("/api/reps/a")]
+    [InlineData("/api/teams/sdr")]
+    public async Task PatchWithADuplicateKeyOrBrokenText_400NamingTheField(string path)
+    {
+        var twice = await Admin.PatchAsync(path, new StringContent("""{"name": "One", "name": "Two"}""", Encoding.UTF8, "application/json"));
+        Assert.Contains("given twice", await ProblemAsync(twice, HttpStatusCode.BadRequest, "name"), StringComparison.Ordinal);
+
+        var broken = await Admin.PatchAsync(path, new StringContent("""{"name": "Nul\u0000"}""", Encoding.UTF8, "application/json"));
+        Assert.Contains("U+0000", await ProblemAsync(broken, HttpStatusCode.BadRequest, "name"), StringComparison.Ordinal);
     }
 
     [Fact]
