@@ -88,6 +88,7 @@ public static class SwitchboardApp
         app.MapMethods("/healthz", ["GET", "HEAD"], HealthAsync).AllowAnonymous().ExcludeFromDescription();
 
         var api = app.MapGroup("/api");
+        AccessPolicy.Enforce(api); // who may call each route below: Auth/AccessPolicy.cs
         api.MapKeysApi();
         api.MapTeamsApi();
         api.MapRepsApi();

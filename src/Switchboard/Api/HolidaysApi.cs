@@ -20,10 +20,10 @@ public static class HolidaysApi
     public static RouteGroupBuilder MapHolidaysApi(this RouteGroupBuilder api)
     {
         var holidays = api.MapGroup("/holidays").WithTags("Holidays");
-        holidays.MapGet("/", ListCalendars).RequireAuthorization(Policies.AdminOrManager);
-        holidays.MapGet("/{region}", GetCalendar).RequireAuthorization(Policies.AdminOrManager);
-        holidays.MapPut("/{region}", PutCalendar).RequireAuthorization(Policies.Admin).Accepts<HolidayCalendarInput>("application/json");
-        holidays.MapDelete("/{region}", DeleteCalendar).RequireAuthorization(Policies.Admin);
+        holidays.MapGet("/", ListCalendars);
+        holidays.MapGet("/{region}", GetCalendar);
+        holidays.MapPut("/{region}", PutCalendar).Accepts<HolidayCalendarInput>("application/json");
+        holidays.MapDelete("/{region}", DeleteCalendar);
         return api;
     }
 

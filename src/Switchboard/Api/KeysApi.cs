@@ -17,7 +17,7 @@ public static class KeysApi
 {
     public static RouteGroupBuilder MapKeysApi(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/keys").WithTags("Keys").RequireAuthorization(Policies.Admin);
+        var keys = api.MapGroup("/keys").WithTags("Keys");
         keys.MapPost("/", CreateKey).Accepts<KeyInput>("application/json");
         keys.MapGet("/", ListKeys);
         keys.MapDelete("/{id}", RevokeKey);

@@ -16,11 +16,11 @@ public static class PoolsApi
     public static RouteGroupBuilder MapPoolsApi(this RouteGroupBuilder api)
     {
         var pools = api.MapGroup("/pools").WithTags("Pools");
-        pools.MapPost("/", CreatePool).RequireAuthorization(Policies.Admin).Accepts<PoolInput>("application/json");
+        pools.MapPost("/", CreatePool).Accepts<PoolInput>("application/json");
         pools.MapGet("/", ListPools);
         pools.MapGet("/{id}", GetPool);
-        pools.MapPatch("/{id}", PatchPool).RequireAuthorization(Policies.Admin).Accepts<PoolInput>("application/json");
-        pools.MapDelete("/{id}", DeletePool).RequireAuthorization(Policies.Admin);
+        pools.MapPatch("/{id}", PatchPool).Accepts<PoolInput>("application/json");
+        pools.MapDelete("/{id}", DeletePool);
         pools.MapGet("/{id}/leads", ListPoolLeads);
         pools.MapPost("/{id}/claims", Claim).Accepts<ClaimInput>("application/json");
         return api;

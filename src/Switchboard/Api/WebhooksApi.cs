@@ -28,7 +28,7 @@ public static class WebhooksApi
 {
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder api)
     {
-        var hooks = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Admin);
+        var hooks = api.MapGroup("/webhooks").WithTags("Webhooks");
         hooks.MapPost("/", CreateWebhook).Accepts<WebhookInput>("application/json");
         hooks.MapGet("/", async (SwitchboardDb db, CancellationToken ct) =>
             TypedResults.Ok((await db.Webhooks.AsNoTracking().OrderBy(w => w.CreatedAt).ToListAsync(ct)).Select(WebhookView.From).ToList()));

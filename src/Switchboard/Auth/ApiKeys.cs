@@ -173,29 +173,16 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 }
 
-/// <summary>Authorization policies by role; resource-level checks (own leads, own team) live in the features.</summary>
+/// <summary>Authentication by API key; who may call what is <see cref="AccessPolicy"/>.</summary>
 public static class Policies
 {
-    public const string Admin = "admin";
-    public const string AdminOrManager = "admin-or-manager";
-    public const string CreatesLeads = "creates-leads";
-    public const string ReadsAccounts = "reads-accounts";
-
-    /// <summary>Admins, and integrations that sync accounts from a CRM.</summary>
-    public const string ManagesAccounts = "manages-accounts";
-
     public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(AdminOrManager, p => p.RequireRole(Roles.Admin, Roles.Manager))
-            .AddPolicy(CreatesLeads, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Integration))
-            .AddPolicy(ReadsAccounts, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Integration))
-            .AddPolicy(ManagesAccounts, p => p.RequireRole(Roles.Admin, Roles.Integration));
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;
     }
 }

@@ -68,6 +68,22 @@ public sealed partial class HttpApiDocTests : IAsyncLifetime
             return "anyone";
         }
 
+        // An API route: the roles the access table admits, each with its reach. The authorization
+        // metadata must admit exactly those roles.
+        if (endpoint.Metadata.GetMetadata<Switchboard.Auth.AccessRule>() is { } rule)
+        {
+            var admitted = Switchboard.Auth.Roles.All.Where(r => rule.For(r) != Switchboard.Auth.Access.No).Order(StringComparer.Ordinal).ToList();
+            var enforced = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().SelectMany(d => d.Roles?.Split(',', StringSplitOptions.TrimEntries) ?? []).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(admitted.Count == Switchboard.Auth.Roles.All.Length ? [] : admitted, enforced);
+            return string.Join(", ", admitted.Select(r => rule.For(r) switch
+            {
+                Switchboard.Auth.Access.Teams => $"{r} (their teams)",
+                Switchboard.Auth.Access.Own => $"{r} (own)",
+                Switchboard.Auth.Access.Offered => $"{r} (offered to them)",
+                _ => r,
+            }));
+        }
+
         var roles = new List<string>();
         var authorized = false;
         foreach (var data in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
