@@ -78,6 +78,9 @@ public sealed class SwitchboardOptions
     /// <summary>Posts to one public form from one client address per minute (<c>RATE_LIMIT_PER_FORM</c>); 0 turns it off. The default value is 20.</summary>
     public int RateLimitPerForm { get; set; } = 20;
 
+    /// <summary>Whether managers may change their teams' reps' caps, besides their status (<c>MANAGERS_SET_CAPS</c>). The default value is false.</summary>
+    public bool ManagersSetCaps { get; set; }
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -114,6 +117,7 @@ public sealed class SwitchboardOptions
         o.WebhookTimeoutMilliseconds = int.TryParse(config["WEBHOOK_TIMEOUT_MS"], out var timeout) && timeout > 0 ? timeout : o.WebhookTimeoutMilliseconds;
         o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
         o.LeadClock = Flag(config["LEAD_CLOCK"], true);
+        o.ManagersSetCaps = Flag(config["MANAGERS_SET_CAPS"], false);
         o.RateLimitPerKey = int.TryParse(config["RATE_LIMIT_PER_KEY"], out var perKey) && perKey >= 0 ? perKey : o.RateLimitPerKey;
         o.RateLimitPerAddress = int.TryParse(config["RATE_LIMIT_PER_ADDRESS"], out var perAddress) && perAddress >= 0 ? perAddress : o.RateLimitPerAddress;
         o.RateLimitPerForm = int.TryParse(config["RATE_LIMIT_PER_FORM"], out var perForm) && perForm >= 0 ? perForm : o.RateLimitPerForm;

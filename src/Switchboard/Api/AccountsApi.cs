@@ -128,8 +128,9 @@ public static class AccountsApi
     }
 
     public static async Task<Results<Ok<Paged<AccountView>>, ValidationProblem>> ListAccounts(
-        SwitchboardDb db, string? ownerRepId, string? domain, int? page, int? pageSize, CancellationToken ct)
+        HttpContext http, SwitchboardDb db, string? ownerRepId, string? domain, int? page, int? pageSize, CancellationToken ct)
     {
+        var caller = Caller.From(http.User);
         var errors = new FieldErrors();
         if (page is < 1)
         {
@@ -147,6 +148,12 @@ public static class AccountsApi
         }
 
         var query = db.Accounts.AsNoTracking();
+        if (caller.Role == Roles.Manager)
+        {
+            var teamReps = await Scopes.TeamRepIdsAsync(db, caller, ct);
+            query = query.Where(a => a.OwnerRepId != null && teamReps.Contains(a.OwnerRepId)); // their teams' accounts
+        }
+
         if (ownerRepId is not null)
         {
             query = query.Where(a => a.OwnerRepId == ownerRepId);

@@ -208,6 +208,14 @@ public static class LeadActionsApi
             return missing!;
         }
 
+        // A manager hands leads only to reps of their teams; others are not theirs to see.
+        var caller = Caller.From(http.User);
+        if (caller.Role == Roles.Manager && input?.RepId is { } to &&
+            !(await db.Reps.AsNoTracking().FirstOrDefaultAsync(r => r.Id == to, ct) is { } target && Scopes.SeesRep(caller, target)))
+        {
+            return Problems.NotFound($"no rep '{to}'");
+        }
+
         var now = time.GetUtcNow();
         var step = LeadLifecycle.Reassign(lead.Life(), input?.RepId, actor, input?.Reason ?? "reassigned by " + actor, now);
         return await FinishAsync(db, tx, moves, lead, step, now, ct);

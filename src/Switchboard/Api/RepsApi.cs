@@ -92,7 +92,7 @@ public static class RepsApi
     }
 
     public static async Task<Results<Ok<RepView>, ValidationProblem, ProblemHttpResult>> PatchRep(
-        string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, CancellationToken ct)
+        string id, HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, HeldLeadRetrier retrier, SwitchboardOptions options, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var row = await db.Reps.FirstOrDefaultAsync(r => r.Id == id, ct);
@@ -107,10 +107,19 @@ public static class RepsApi
             return bad;
         }
 
-        // A rep may set their own availability, nothing else.
-        if (caller.Role == Roles.Rep && patch!.Select(p => p.Key).Except(["status", "awayUntil"]).FirstOrDefault() is { } forbidden)
+        // A rep may set their own availability, a manager their teams' reps' availability (and caps when
+        // the service allows it); routing fields (teams, weight, skills, territories...) are the admin's.
+        string[] mayChange = caller.Role switch
         {
-            return Problems.Field(forbidden, "a rep may only change their own status and awayUntil");
+            Roles.Rep => ["status", "awayUntil"],
+            Roles.Manager => options.ManagersSetCaps ? ["status", "awayUntil", "caps"] : ["status", "awayUntil"],
+            _ => [],
+        };
+        if (mayChange.Length > 0 && patch!.Select(p => p.Key).Except(mayChange).FirstOrDefault() is { } forbidden)
+        {
+            return TypedResults.Problem(
+                $"a {caller.Role} may change only {string.Join(", ", mayChange)} of a rep; '{forbidden}' is the admin's to change",
+                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         }
 
         var (input, problem) = JsonBody.MergePatch(RepInput.From(row), patch!, id, "a rep");

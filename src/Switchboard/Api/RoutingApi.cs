@@ -103,22 +103,26 @@ public static class RoutingApi
     }
 
     /// <summary>Each rule's remembered state: rotation pointer, credits and the fairness ledger.</summary>
-    public static async Task<Ok<List<RuleStateView>>> GetState(SwitchboardDb db, CancellationToken ct)
+    /// <summary>Each rule's rotation and ledger; a manager sees the rules that rotate over their teams' reps, and only those reps.</summary>
+    public static async Task<Ok<List<RuleStateView>>> GetState(HttpContext http, SwitchboardDb db, CancellationToken ct)
     {
+        var caller = Caller.From(http.User);
+        HashSet<string>? mine = caller.IsAdmin ? null : [.. await Scopes.TeamRepIdsAsync(db, caller, ct)];
+        bool Mine(string rep) => mine is null || mine.Contains(rep);
         var rows = await db.StrategyStates.AsNoTracking().OrderBy(s => s.Key).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(r =>
-        {
-            var state = LeadRouting.ToState(r);
-            return new RuleStateView(
-                CompiledRule.RuleOf(r.Key),
-                state.Pointer,
-                state.Credits,
-                state.Balances.ToDictionary(b => b.Key, b => Math.Round(b.Value, 3)),
-                state.Absent,
-                state.ExtraTurns,
-                state.Waiting,
-                r.UpdatedAt);
-        }).ToList());
+        return TypedResults.Ok(rows
+            .Select(r => (Row: r, State: LeadRouting.ToState(r)))
+            .Where(x => mine is null || x.State.Balances.Keys.Concat(x.State.Credits.Keys).Append(x.State.Pointer ?? "").Any(Mine))
+            .Select(x => new RuleStateView(
+                CompiledRule.RuleOf(x.Row.Key),
+                x.State.Pointer is { } pointer && Mine(pointer) ? pointer : null,
+                x.State.Credits.Where(c => Mine(c.Key)).ToDictionary(),
+                x.State.Balances.Where(b => Mine(b.Key)).ToDictionary(b => b.Key, b => Math.Round(b.Value, 3)),
+                [.. x.State.Absent.Where(Mine)],
+                x.State.ExtraTurns.Where(e => Mine(e.Key)).ToDictionary(),
+                x.State.Waiting.Where(w => Mine(w.Key)).ToDictionary(),
+                x.Row.UpdatedAt))
+            .ToList());
     }
 
     /// <summary>Retries every held lead now, oldest first, instead of waiting for the timer.</summary>
@@ -131,7 +135,7 @@ public static class RoutingApi
     /// (a JSON object, or YAML/JSON text) that is checked as a PUT would check it.
     /// </summary>
     public static async Task<Results<Ok<DryRunResult>, ValidationProblem>> DryRun(
-        HttpRequest request, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
+        HttpRequest request, HttpContext http, SwitchboardDb db, LeadRouting routing, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<JsonObject>(request);
         if (problem is not null)
@@ -202,7 +206,9 @@ public static class RoutingApi
             return Problems.Field("flowVersion", $"no flow version {input?.FlowVersion}");
         }
 
-        return TypedResults.Ok(new DryRunResult(DecisionView.From(outcome.Decision)));
+        var view = DecisionView.From(outcome.Decision);
+        var caller = Caller.From(http.User);
+        return TypedResults.Ok(new DryRunResult(caller.IsAdmin ? view : view.Within(new HashSet<string>(await Scopes.TeamRepIdsAsync(db, caller, ct), StringComparer.Ordinal))));
     }
 
     /// <summary>What a saved flow must pass, for a PUT and for a candidate in a dry-run alike: it compiles, and names only what exists.</summary>

@@ -99,7 +99,7 @@ public static class AccessPolicy
         new("PATCH", "/api/pools/{id}", A, N, N, N),
         new("DELETE", "/api/pools/{id}", A, N, N, N),
         new("GET", "/api/pools/{id}/leads", A, T, O, N),
-        new("POST", "/api/pools/{id}/claims", A, T, O, N),
+        new("POST", "/api/pools/{id}/claims", N, N, O, N), // with a member rep's own key
 
         new("PUT", "/api/intake/rules", A, N, N, N),
         new("GET", "/api/intake/rules", A, A, N, N),

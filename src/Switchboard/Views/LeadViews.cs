@@ -57,6 +57,31 @@ public sealed record DecisionView(
         d.OfferWindow is { } w ? Durations.Format(w) : null);
 }
 
+public static class DecisionViews
+{
+    /// <summary>
+    /// The decision as a manager of <paramref name="reps"/> may see it: only their reps among the
+    /// candidates; a decision about other teams' reps says only where it went, not to whom or why.
+    /// </summary>
+    public static DecisionView Within(this DecisionView d, IReadOnlySet<string> reps)
+    {
+        var ours = d.Candidates.Where(c => reps.Contains(c.RepId)).ToArray();
+        var aboutOthers = (d.RepId is { } rep && !reps.Contains(rep)) || (d.Candidates.Count > 0 && ours.Length == 0);
+        return aboutOthers
+            ? d with
+            {
+                RepId = null,
+                Candidates = ours,
+                Held = d.Held is null ? null : new HeldView("held: no rep of your teams could take it"),
+                Explanation = $"rule '{d.Rule}' gives it to {(d.RepId is null ? "no rep" : "a rep")} outside your teams",
+                StateBefore = null,
+                StateAfter = null,
+                OfferedRepIds = d.OfferedRepIds?.Where(reps.Contains).ToArray(),
+            }
+            : d with { Candidates = ours, OfferedRepIds = d.OfferedRepIds?.Where(reps.Contains).ToArray() };
+    }
+}
+
 /// <summary>What <c>POST /api/leads</c> answers.</summary>
 public sealed record LeadCreated(string Id, string Status, string? OwnerRepId, string? PoolId, bool Duplicate, DecisionView? Decision);
 
