@@ -11,13 +11,21 @@ using Switchboard.Views;
 namespace Switchboard.Api;
 
 /// <summary>An account as posted, merged by PATCH, or read from a CSV row. Domains are normalized on the way in.</summary>
-public sealed record AccountInput(string? Id, string? Name, List<string>? Domains = null, string? OwnerRepId = null)
+public sealed record AccountInput(string? Id, [property: Limit(Limits.Name)] string? Name, [property: Limit(Limits.ShortList)] List<string>? Domains = null, string? OwnerRepId = null)
 {
     public static AccountInput From(AccountRow a, IEnumerable<string> domains) => new(a.Id, a.Name, [.. domains], a.OwnerRepId);
 
     /// <summary>Checks the fields and returns the normalized domains. <paramref name="existingId"/>: the account being changed.</summary>
     public async Task<List<string>> ValidateAsync(SwitchboardDb db, string? existingId, FieldErrors errors, CancellationToken ct)
     {
+        // An import row is not read through a JSON body: its limits are checked here too, before the
+        // domains become a query (100,000 of them used to exceed SQLite's variable limit).
+        Limits.Check(this, errors);
+        if (Domains is { Count: > Limits.ShortList })
+        {
+            return [];
+        }
+
         if (Id is not null && !RepInput.IdShape().IsMatch(Id))
         {
             errors.Add("id", "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -132,9 +140,9 @@ public static class AccountsApi
     {
         var caller = Caller.From(http.User);
         var errors = new FieldErrors();
-        if (page is < 1)
+        if (page is < 1 or > Limits.MaxPage)
         {
-            errors.Add("page", "starts at 1");
+            errors.Add("page", $"between 1 and {Limits.MaxPage:N0}");
         }
 
         if (pageSize is < 1 or > LeadsApi.MaxPageSize)

@@ -11,12 +11,12 @@ namespace Switchboard.Api;
 
 public sealed record FormInput(
     string? Key,
-    string? Name,
-    string? Source = null,
-    Dictionary<string, string>? FieldMap = null,
-    string? ThankYouUrl = null,
-    string? HoneypotField = null,
-    List<string>? AllowedOrigins = null);
+    [property: Limit(Limits.Name)] string? Name,
+    [property: Limit(Limits.Name)] string? Source = null,
+    [property: Limit(Limits.ShortList)] Dictionary<string, string>? FieldMap = null,
+    [property: Limit(Limits.Url)] string? ThankYouUrl = null,
+    [property: Limit(Limits.Name)] string? HoneypotField = null,
+    [property: Limit(Limits.ShortList)] List<string>? AllowedOrigins = null);
 
 /// <summary>What a script posting a form as JSON is told: received, and the thank-you page if the form has one.</summary>
 public sealed record FormReceived(bool Received, string? ThankYouUrl);

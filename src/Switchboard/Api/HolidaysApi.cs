@@ -7,7 +7,7 @@ using Switchboard.Work;
 
 namespace Switchboard.Api;
 
-public sealed record HolidayCalendarInput(string? Name, List<string>? Dates);
+public sealed record HolidayCalendarInput([property: Limit(Limits.Name)] string? Name, [property: Limit(Limits.LongList)] List<string>? Dates);
 
 public sealed record HolidayCalendarView(string Region, string? Name, IReadOnlyList<string> Dates, DateTimeOffset UpdatedAt)
 {

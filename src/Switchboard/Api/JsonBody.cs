@@ -24,7 +24,14 @@ public static class JsonBody
             var value = typeof(T) == typeof(JsonObject)
                 ? await JsonNode.ParseAsync(request.Body, documentOptions: Strict, cancellationToken: request.HttpContext.RequestAborted) as T
                 : await JsonSerializer.DeserializeAsync<T>(request.Body, Json.Options, request.HttpContext.RequestAborted);
-            return value is null ? (null, Problems.Field("body", "a JSON object is required")) : (value, null);
+            if (value is null)
+            {
+                return (null, Problems.Field("body", "a JSON object is required"));
+            }
+
+            var errors = new FieldErrors();
+            Limits.Check(value, errors);
+            return errors.Any ? (null, errors.ToProblem()) : (value, null);
         }
         catch (JsonException e)
         {
@@ -84,7 +91,15 @@ public static class JsonBody
         try
         {
             problem = null;
-            return JsonSerializer.Deserialize<T>(json, Json.Options);
+            var value = JsonSerializer.Deserialize<T>(json, Json.Options);
+            var errors = new FieldErrors();
+            if (value is not null)
+            {
+                Limits.Check(value, errors);
+            }
+
+            problem = errors.Any ? errors.ToProblem() : null;
+            return errors.Any ? default : value;
         }
         catch (JsonException e)
         {

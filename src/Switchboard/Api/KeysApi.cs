@@ -5,7 +5,7 @@ using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
-public sealed record KeyInput(string? Role, string? Name, string? RepId = null, List<string>? TeamIds = null);
+public sealed record KeyInput(string? Role, [property: Limit(Limits.Name)] string? Name, string? RepId = null, [property: Limit(Limits.ShortList)] List<string>? TeamIds = null);
 
 /// <summary>The secret appears only in this answer; it is stored as a hash.</summary>
 public sealed record KeyCreated(string Id, string Key, string Role, string Name, string? RepId, IReadOnlyList<string> TeamIds);

@@ -8,15 +8,15 @@ using Switchboard.Views;
 
 namespace Switchboard.Api;
 
-public sealed record DeclineInput(string? Reason = null);
+public sealed record DeclineInput([property: Limit(Limits.Reason)] string? Reason = null);
 
-public sealed record ActivityInput(string? Type, string? Note = null);
+public sealed record ActivityInput(string? Type, [property: Limit(Limits.Note)] string? Note = null);
 
-public sealed record StatusInput(string? Status, decimal? Value = null, string? Reason = null);
+public sealed record StatusInput(string? Status, decimal? Value = null, [property: Limit(Limits.Reason)] string? Reason = null);
 
-public sealed record FeedbackInput(int? Score, string? Comment = null);
+public sealed record FeedbackInput(int? Score, [property: Limit(Limits.Reason)] string? Comment = null);
 
-public sealed record ReassignInput(string? RepId = null, string? Reason = null);
+public sealed record ReassignInput(string? RepId = null, [property: Limit(Limits.Reason)] string? Reason = null);
 
 /// <summary>
 /// What a rep does with a lead pushed or offered to them: accept it, or decline it (with a reason). An

@@ -115,9 +115,9 @@ public static class LeadsApi
             }
         }
 
-        if (page is < 1)
+        if (page is < 1 or > Limits.MaxPage)
         {
-            errors.Add("page", "starts at 1");
+            errors.Add("page", $"between 1 and {Limits.MaxPage:N0}");
         }
 
         if (pageSize is < 1 or > MaxPageSize)

@@ -15,11 +15,11 @@ public sealed record TargetInput(string? Pool = null, string? Rep = null);
 /// <summary>A pool as posted or merged by PATCH.</summary>
 public sealed record PoolInput(
     string? Id,
-    string? Name,
+    [property: Limit(Limits.Name)] string? Name,
     string? Mode = null,
-    List<string>? MemberTeamIds = null,
-    List<string>? MemberRepIds = null,
-    List<string>? VisibleFields = null,
+    [property: Limit(Limits.LongList)] List<string>? MemberTeamIds = null,
+    [property: Limit(Limits.LongList)] List<string>? MemberRepIds = null,
+    [property: Limit(Limits.ShortList)] List<string>? VisibleFields = null,
     string? Condition = null,
     ClaimLimitsInput? ClaimLimits = null,
     EscalationInput? Escalation = null)

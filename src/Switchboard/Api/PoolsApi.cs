@@ -142,9 +142,9 @@ public static class PoolsApi
             return Problems.NotFound($"no pool '{id}'");
         }
 
-        if (page is < 1 || pageSize is < 1 or > LeadsApi.MaxPageSize)
+        if (page is < 1 or > Limits.MaxPage || pageSize is < 1 or > LeadsApi.MaxPageSize)
         {
-            return Problems.Field(page is < 1 ? "page" : "pageSize", page is < 1 ? "starts at 1" : $"between 1 and {LeadsApi.MaxPageSize}");
+            return Problems.Field(page is < 1 or > Limits.MaxPage ? "page" : "pageSize", page is < 1 or > Limits.MaxPage ? $"between 1 and {Limits.MaxPage:N0}" : $"between 1 and {LeadsApi.MaxPageSize}");
         }
 
         var (p, size) = (page ?? 1, pageSize ?? 50);

@@ -25,14 +25,14 @@ public sealed record CapsInput(int? PerHour = null, int? PerDay = null, int? Per
 public sealed partial record RepInput
 {
     public string? Id { get; init; }
-    public string? Name { get; init; }
-    public string? Email { get; init; }
-    public List<string>? TeamIds { get; init; }
-    public List<string>? Skills { get; init; }
-    public List<string>? Languages { get; init; }
-    public List<string>? Territories { get; init; }
+    [Limit(Limits.Name)] public string? Name { get; init; }
+    [Limit(Limits.Name)] public string? Email { get; init; }
+    [Limit(Limits.ShortList)] public List<string>? TeamIds { get; init; }
+    [Limit(Limits.ShortList)] public List<string>? Skills { get; init; }
+    [Limit(Limits.ShortList)] public List<string>? Languages { get; init; }
+    [Limit(Limits.ShortList)] public List<string>? Territories { get; init; }
     public int? Weight { get; init; }
-    public string? Seniority { get; init; }
+    [Limit(Limits.Name)] public string? Seniority { get; init; }
     public string? TimeZone { get; init; }
     public string? HolidayRegion { get; init; }
     public Dictionary<string, List<List<string>>>? WorkingHours { get; init; }

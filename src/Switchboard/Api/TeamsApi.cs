@@ -17,10 +17,10 @@ namespace Switchboard.Api;
 /// </summary>
 public sealed record TeamInput(
     string? Id,
-    string? Name,
+    [property: Limit(Limits.Name)] string? Name,
     string? ManagerRepId = null,
     CapsInput? Caps = null,
-    List<string>? Holidays = null,
+    [property: Limit(Limits.ShortList)] List<string>? Holidays = null,
     SlaDocument? Sla = null)
 {
     public static TeamInput From(TeamRow t) => new(

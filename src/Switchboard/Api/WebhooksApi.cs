@@ -7,7 +7,12 @@ using Switchboard.Storage;
 namespace Switchboard.Api;
 
 /// <summary>A subscription: where, which events, for which teams or reps, and lead fields the endpoint is not sent.</summary>
-public sealed record WebhookInput(string? Url, List<string>? Events, List<string>? TeamIds = null, List<string>? RepIds = null, List<string>? ExcludeFields = null);
+public sealed record WebhookInput(
+    [property: Limit(Limits.Url)] string? Url,
+    [property: Limit(Limits.ShortList)] List<string>? Events,
+    [property: Limit(Limits.LongList)] List<string>? TeamIds = null,
+    [property: Limit(Limits.LongList)] List<string>? RepIds = null,
+    [property: Limit(Limits.ShortList)] List<string>? ExcludeFields = null);
 
 public sealed record WebhookView(
     string Id, string Url, IReadOnlyList<string> Events, IReadOnlyList<string> TeamIds, IReadOnlyList<string> RepIds, bool Enabled, string? DisabledReason,

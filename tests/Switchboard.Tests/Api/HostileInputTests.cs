@@ -209,6 +209,40 @@ public abstract class HostileInputTests(TestDatabase database) : HostedTests(dat
     }
 
     [Fact]
+    public async Task OverLongNamesNotesAndListsAndWildPages_400NamingTheField()
+    {
+        var lead = (await Admin.PostOk("/api/leads", new { email = "limits@example.com" }))["id"].Str();
+        var cases = new (string Method, string Path, object Body, string Field, string Reason)[]
+        {
+            ("POST", "/api/teams", new { id = "long", name = new string('n', 201) }, "name", "at most 200 characters"),
+            ("POST", "/api/webhooks", new { url = "https://example.com/" + new string('u', 2_000), events = new[] { "*" } }, "url", "at most 2,000 characters"),
+            ("POST", "/api/pools", new { id = "wide", name = "Wide", memberRepIds = Enumerable.Range(0, 1_001).Select(i => $"r{i}") }, "memberRepIds", "at most 1,000 items"),
+            ("POST", $"/api/leads/{lead}/activities", new { type = "note", note = new string('x', 10_001) }, "note", "at most 10,000 characters"),
+            ("POST", $"/api/leads/{lead}/status", new { status = "lost", reason = new string('r', 1_001) }, "reason", "at most 1,000 characters"),
+            ("PATCH", "/api/reps/a", new { skills = Enumerable.Range(0, 101).Select(i => $"s{i}") }, "skills", "at most 100 items"),
+        };
+        foreach (var (method, path, body, field, reason) in cases)
+        {
+            var response = await Admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(body) });
+            Assert.Contains(reason, await ProblemAsync(response, HttpStatusCode.BadRequest, field), StringComparison.Ordinal);
+        }
+
+        // An account with thousands of domains (100,000 used to exceed SQLite's variables): refused before any query;
+        // as an import row, that row is refused and the import goes on.
+        var many = await Admin.PostAsJsonAsync("/api/accounts", new { name = "Huge", domains = Enumerable.Range(0, 20_000).Select(i => $"d{i}.io") });
+        Assert.Contains("at most 100 items", await ProblemAsync(many, HttpStatusCode.BadRequest, "domains"), StringComparison.Ordinal);
+        var csv = "name,domains\nHuge," + string.Join(";", Enumerable.Range(0, 1_000).Select(i => $"d{i}.io")) + "\nSmall,small.example\n";
+        var import = await (await Admin.PostAsync("/api/accounts/import", new StringContent(csv, Encoding.UTF8, "text/csv"))).Json();
+        Assert.Equal((1, 1), (import["created"]!.GetValue<int>(), import["rejected"]!.GetValue<int>()));
+        Assert.Contains("domains: at most 100 items", import["rejects"]![0]!["reason"].Str(), StringComparison.Ordinal);
+
+        foreach (var page in new[] { "/api/leads?page=2147483647", "/api/accounts?page=0", "/api/pools/unassigned/leads?page=100001" })
+        {
+            Assert.Contains("between 1 and 100,000", await ProblemAsync(await Admin.GetAsync(page), HttpStatusCode.BadRequest, "page"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task EveryAnswer_CarriesSecurityHeaders_ApiAnswersAreNotStored()
     {
         var lead = await Admin.PostOk("/api/leads", new { email = "headers@example.com" });
