@@ -46,6 +46,19 @@ public static class TextRules
         return null;
     }
 
+    /// <summary>The same for a JSON string value, whose text may not even be readable (a lone surrogate escape).</summary>
+    public static string? Problem(JsonElement value)
+    {
+        try
+        {
+            return Problem(value.GetString()!);
+        }
+        catch (InvalidOperationException)
+        {
+            return "holds a broken character (a lone UTF-16 surrogate), which is not allowed in text";
+        }
+    }
+
     /// <summary>Every string read from JSON passes <see cref="Problem"/>; a refusal is a JSON error naming the field.</summary>
     public sealed class Converter : JsonConverter<string>
     {

@@ -94,7 +94,7 @@ public sealed partial record LeadInput
 
             foreach (var (name, value) in attributes)
             {
-                if ((TextRules.Problem(name) ?? (value.ValueKind == JsonValueKind.String ? TextRules.Problem(value.GetString()!) : null)) is { } problem)
+                if ((TextRules.Problem(name) ?? (value.ValueKind == JsonValueKind.String ? TextRules.Problem(value) : null)) is { } problem)
                 {
                     errors.Add(TextRules.Problem(name) is null ? $"attributes.{name}" : "attributes", problem);
                 }

@@ -75,6 +75,11 @@ public static class FlowDocuments
                 : FirstSentence(inner);
             return (null, new FlowError("document", $"line {e.Start.Line}, column {e.Start.Column}: {message}", Position: (int)e.Start.Index + 1));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed text this way instead of with a YamlException.
+            return (null, new FlowError("document", "not valid YAML: check the quotes, brackets and indentation"));
+        }
     }
 
     /// <summary>Nodes a document may hold once its aliases are expanded, and how deep it may nest.</summary>
