@@ -64,6 +64,8 @@ public static class SwitchboardApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeadClock>());
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.AddHostedService<EmailDispatcher>();
+        builder.Services.AddHttpClient(FormChallenge.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<FormChallenge>();
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => StandardWebhooks.Handler(options.WebhooksAllowPrivate));
         builder.Services.AddProblemDetails();

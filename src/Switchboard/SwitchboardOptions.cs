@@ -81,6 +81,15 @@ public sealed class SwitchboardOptions
     /// <summary>Whether managers may change their teams' reps' caps, besides their status (<c>MANAGERS_SET_CAPS</c>). The default value is false.</summary>
     public bool ManagersSetCaps { get; set; }
 
+    /// <summary><c>turnstile</c> or <c>hcaptcha</c>: every public form post must pass that human check (<c>FORM_CHALLENGE</c>). The default value is null: off.</summary>
+    public string? FormChallenge { get; set; }
+
+    /// <summary>The challenge provider's secret key (<c>FORM_CHALLENGE_SECRET</c>).</summary>
+    public string? FormChallengeSecret { get; set; }
+
+    /// <summary>Where tokens are verified (<c>FORM_CHALLENGE_VERIFY_URL</c>). The default value is the provider's siteverify endpoint.</summary>
+    public string? FormChallengeVerifyUrl { get; set; }
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -118,6 +127,19 @@ public sealed class SwitchboardOptions
         o.ClockMilliseconds = int.TryParse(config["CLOCK_MS"], out var ms) && ms > 0 ? ms : o.ClockMilliseconds;
         o.LeadClock = Flag(config["LEAD_CLOCK"], true);
         o.ManagersSetCaps = Flag(config["MANAGERS_SET_CAPS"], false);
+        o.FormChallenge = config["FORM_CHALLENGE"] is { Length: > 0 } provider ? provider.ToLowerInvariant() : null;
+        if (o.FormChallenge is { } named && !Capture.FormChallenge.Providers.ContainsKey(named))
+        {
+            throw new SettingsException("SWITCHBOARD_FORM_CHALLENGE", $"is '{named}'; it may be {string.Join(" or ", Capture.FormChallenge.Providers.Keys)}");
+        }
+
+        o.FormChallengeSecret = config["FORM_CHALLENGE_SECRET"] is { Length: > 0 } secret ? secret : null;
+        if (o.FormChallenge is not null && o.FormChallengeSecret is null)
+        {
+            throw new SettingsException("SWITCHBOARD_FORM_CHALLENGE_SECRET", "is required with SWITCHBOARD_FORM_CHALLENGE: the provider's secret key");
+        }
+
+        o.FormChallengeVerifyUrl = config["FORM_CHALLENGE_VERIFY_URL"] is { Length: > 0 } verify ? verify : null;
         o.RateLimitPerKey = int.TryParse(config["RATE_LIMIT_PER_KEY"], out var perKey) && perKey >= 0 ? perKey : o.RateLimitPerKey;
         o.RateLimitPerAddress = int.TryParse(config["RATE_LIMIT_PER_ADDRESS"], out var perAddress) && perAddress >= 0 ? perAddress : o.RateLimitPerAddress;
         o.RateLimitPerForm = int.TryParse(config["RATE_LIMIT_PER_FORM"], out var perForm) && perForm >= 0 ? perForm : o.RateLimitPerForm;

@@ -22,6 +22,13 @@ public class SettingsTests
     }
 
     [Fact]
+    public void FormChallenge_UnknownProviderOrNoSecret_Refused()
+    {
+        Assert.Equal("SWITCHBOARD_FORM_CHALLENGE", Assert.Throws<SettingsException>(() => Read("FORM_CHALLENGE", "recaptcha")).Setting);
+        Assert.Equal("SWITCHBOARD_FORM_CHALLENGE_SECRET", Assert.Throws<SettingsException>(() => Read("FORM_CHALLENGE", "hcaptcha")).Setting);
+    }
+
+    [Fact]
     public void StrongAdminKey_Taken()
     {
         Assert.Equal("3f9c1e7a5b2d8f4e6a0c9b1d7e3f5a2c", Read("ADMIN_KEY", "3f9c1e7a5b2d8f4e6a0c9b1d7e3f5a2c").AdminKey);

@@ -137,7 +137,7 @@ public static class FormsApi
 
     /// <summary>A website form post: mapped to a lead, cleaned, deduplicated, routed; then the thank-you page.</summary>
     public static async Task<IResult> PostForm(
-        string formKey, HttpContext http, SwitchboardDb db, CaptureQueue queue, ILogger<FormRow> log, CancellationToken ct)
+        string formKey, HttpContext http, SwitchboardDb db, CaptureQueue queue, FormChallenge challenge, ILogger<FormRow> log, CancellationToken ct)
     {
         var form = await db.Forms.AsNoTracking().FirstOrDefaultAsync(f => f.Key == formKey, ct);
         if (form is null)
@@ -145,7 +145,12 @@ public static class FormsApi
             return Problems.NotFound($"no form '{formKey}'");
         }
 
-        AllowOrigin(http, form);
+        // A browser names the page a post comes from: a form limited to some sites takes posts from those alone.
+        if (!AllowOrigin(http, form) && form.AllowedOrigins.Length > 0 && http.Request.Headers.Origin.ToString() is { Length: > 0 } origin)
+        {
+            return TypedResults.Problem($"posts to form '{formKey}' are taken from its allowed origins only, not from {origin}", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+
         var json = http.Request.HasJsonContentType();
         List<KeyValuePair<string, string>> fields;
         if (json)
@@ -181,6 +186,21 @@ public static class FormsApi
             // Accepted as far as the bot can tell, and dropped.
             log.LogInformation("Form {Form}: honeypot field '{Field}' filled; post dropped", formKey, trap);
             return ThankYou(http, form, json);
+        }
+
+        if (challenge.On)
+        {
+            var token = fields.FirstOrDefault(f => f.Key == challenge.TokenField).Value;
+            switch (await challenge.VerifyAsync(token, Auth.AbuseLimits.AddressOf(http), ct))
+            {
+                case FormChallenge.Outcome.Failed:
+                    return TypedResults.Problem($"the form's human check was not passed ({challenge.TokenField} missing or refused)", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+                case FormChallenge.Outcome.Unverifiable:
+                    http.Response.Headers.RetryAfter = "5";
+                    return TypedResults.Problem("the form's human check could not be verified just now; try again in 5 seconds", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable");
+            }
+
+            fields.RemoveAll(f => f.Key == challenge.TokenField);
         }
 
         var (input, errors) = ToLeadInput(form, fields);
