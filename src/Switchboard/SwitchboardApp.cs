@@ -99,6 +99,7 @@ public static class SwitchboardApp
         api.MapHolidaysApi();
         api.MapIntakeApi();
         api.MapImportsApi();
+        api.MapAuditApi();
         api.MapAccountsApi();
         api.MapPoolsApi();
         api.MapLeadActionsApi();

@@ -224,10 +224,13 @@ public static class AccountsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAccount(string id, SwitchboardDb db, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await db.Accounts.Where(a => a.Id == id).ExecuteDeleteAsync(ct) == 0)
+        if (await db.Accounts.FirstOrDefaultAsync(a => a.Id == id, ct) is not { } row)
         {
             return Problems.NotFound($"no account '{id}'");
         }
+
+        db.Accounts.Remove(row); // tracked, so the audit log keeps what it was
+        await db.SaveChangesAsync(ct);
 
         await db.AccountDomains.Where(d => d.AccountId == id).ExecuteDeleteAsync(ct);
         await db.Leads.Where(l => l.AccountId == id).ExecuteUpdateAsync(u => u.SetProperty(l => l.AccountId, (string?)null), ct);

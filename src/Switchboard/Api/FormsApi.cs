@@ -132,8 +132,17 @@ public static class FormsApi
     public static async Task<Ok<List<FormView>>> ListForms(SwitchboardDb db, CancellationToken ct) =>
         TypedResults.Ok((await db.Forms.AsNoTracking().OrderBy(f => f.Key).ToListAsync(ct)).Select(FormView.From).ToList());
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteForm(string key, SwitchboardDb db, CancellationToken ct) =>
-        await db.Forms.Where(f => f.Key == key).ExecuteDeleteAsync(ct) > 0 ? TypedResults.NoContent() : Problems.NotFound($"no form '{key}'");
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteForm(string key, SwitchboardDb db, CancellationToken ct)
+    {
+        if (await db.Forms.FirstOrDefaultAsync(f => f.Key == key, ct) is not { } row)
+        {
+            return Problems.NotFound($"no form '{key}'");
+        }
+
+        db.Forms.Remove(row); // tracked, so the audit log keeps what it was
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
 
     /// <summary>A website form post: mapped to a lead, cleaned, deduplicated, routed; then the thank-you page.</summary>
     public static async Task<IResult> PostForm(

@@ -81,13 +81,16 @@ public static class HolidaysApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteCalendar(string region, SwitchboardDb db, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var deleted = await db.HolidayCalendars.Where(c => c.Region == region).ExecuteDeleteAsync(ct);
-        if (deleted > 0)
+        var row = await db.HolidayCalendars.FirstOrDefaultAsync(c => c.Region == region, ct);
+        var deleted = row is not null;
+        if (row is not null)
         {
+            db.HolidayCalendars.Remove(row); // tracked, so the audit log keeps what it was
+            await db.SaveChangesAsync(ct);
             await db.RoutingChangedAsync(ct);
         }
 
         await tx.CommitAsync(ct);
-        return deleted > 0 ? TypedResults.NoContent() : Problems.NotFound($"no holiday calendar '{region}'");
+        return deleted ? TypedResults.NoContent() : Problems.NotFound($"no holiday calendar '{region}'");
     }
 }

@@ -122,11 +122,13 @@ public static class WebhooksApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(string id, SwitchboardDb db, CancellationToken ct)
     {
-        if (await db.Webhooks.Where(w => w.Id == id).ExecuteDeleteAsync(ct) == 0)
+        if (await db.Webhooks.FirstOrDefaultAsync(w => w.Id == id, ct) is not { } row)
         {
             return Problems.NotFound($"no webhook '{id}'");
         }
 
+        db.Webhooks.Remove(row); // tracked, so the audit log keeps what it was
+        await db.SaveChangesAsync(ct);
         await db.Deliveries.Where(d => d.WebhookId == id && d.Status == "pending").ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, "cancelled"), ct);
         return TypedResults.NoContent();
     }

@@ -123,6 +123,8 @@ public static class AccessPolicy
         new("GET", "/api/webhooks/{id}/deliveries", A, N, N, N),
 
         new("GET", "/api/reports/response-times", A, T, N, N), // a manager: their teams' reps
+
+        new("GET", "/api/audit", A, N, N, N),
     ];
 
     private static readonly Dictionary<string, AccessRule> ByRoute = Routes.ToDictionary(r => $"{r.Method} {r.Path}", StringComparer.Ordinal);

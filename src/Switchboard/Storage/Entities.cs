@@ -440,3 +440,17 @@ public sealed class IdempotencyRow
     public required string ResponseJson { get; set; }
     public DateTimeOffset At { get; set; }
 }
+
+/// <summary>One configuration change: who, what, and the fields before and after (secrets left out).</summary>
+public sealed class AuditRow
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public required string Entity { get; set; }
+    public required string EntityId { get; set; }
+    public string? BeforeJson { get; set; }
+    public string? AfterJson { get; set; }
+}
+

@@ -83,15 +83,17 @@ public static class StorageExtensions
 
     public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, SwitchboardOptions options)
     {
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AuditTrail>();
         if (options.UsesPostgres)
         {
-            services.AddDbContext<SwitchboardDb, PostgresSwitchboardDb>(o => o.UseNpgsql(options.Db));
+            services.AddDbContext<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(options.Db).AddInterceptors(sp.GetRequiredService<AuditTrail>()));
         }
         else
         {
             var connectionString = SqliteConnectionString(options.Db);
             var pragmas = new SqlitePragmas(options.SqliteSynchronous);
-            services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
+            services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(pragmas, sp.GetRequiredService<AuditTrail>()));
             services.AddHostedService<SqliteCheckpointer>();
         }
 

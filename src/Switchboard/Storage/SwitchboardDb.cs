@@ -41,6 +41,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<DeliveryAttemptRow> DeliveryAttempts => Set<DeliveryAttemptRow>();
     public DbSet<AccountDomainRow> AccountDomains => Set<AccountDomainRow>();
     public DbSet<RoutingVersionRow> RoutingVersion => Set<RoutingVersionRow>();
+    public DbSet<AuditRow> Audit => Set<AuditRow>();
 
     /// <summary>What the current transaction changed of routing's inputs; a routing transaction starts it afresh.</summary>
     public RoutingInputs RoutingInputs { get; internal set; } = new();
@@ -192,6 +193,12 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.ToTable("webhooks");
             e.HasKey(w => w.Id);
+        });
+        modelBuilder.Entity<AuditRow>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => new { a.Entity, a.EntityId, a.Id });
         });
         modelBuilder.Entity<DeliveryRow>(e =>
         {

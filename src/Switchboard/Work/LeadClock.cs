@@ -14,7 +14,7 @@ namespace Switchboard.Work;
 /// so none happens twice.
 /// </summary>
 public sealed class LeadClock(
-    IServiceScopeFactory scopes, LeadMoves moves, TimeProvider time, SwitchboardOptions options, ILogger<LeadClock> log)
+    IServiceScopeFactory scopes, LeadMoves moves, TimeProvider time, SwitchboardOptions options, AuditTrail audit, ILogger<LeadClock> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -147,6 +147,7 @@ public sealed class LeadClock(
         var breaches = 1 + await db.LeadEvents.CountAsync(e => e.RepId == repId && e.Type == "sla_breached" && e.At >= since, ct);
         if (breaches >= limit && await db.Reps.Where(r => r.Id == repId && r.Status != "away").ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, "away"), ct) == 1)
         {
+            audit.Record(db, "changed", "rep", repId, null, new { status = "away", reason = $"{breaches} SLA breaches since {since:u}" });
             await db.RoutingChangedAsync(ct);
             log.LogWarning("Rep {RepId} set away after {Breaches} SLA breaches since {Since}", repId, breaches, since);
         }
