@@ -11,6 +11,8 @@ using Switchboard.Routing.Lifecycle;
 
 namespace Switchboard.Api;
 
+public sealed record PersonalDataErased(string LeadId, IReadOnlyList<string> Erased);
+
 /// <summary><c>/api/leads</c>: capture, route and explain.</summary>
 public static class LeadsApi
 {
@@ -27,6 +29,7 @@ public static class LeadsApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         leads.MapGet("/", ListLeads);
         leads.MapGet("/{id}", GetLead);
+        leads.MapDelete("/{id}/personal-data", ErasePersonalData);
         return api;
     }
 
@@ -79,6 +82,23 @@ public static class LeadsApi
             { Status: StatusCodes.Status422UnprocessableEntity } => Problems.Unprocessable("this Idempotency-Key was already used with a different request body"),
             _ => Replay(http, answer.Status, answer.Json),
         };
+    }
+
+    /// <summary>Erases the lead's personal data everywhere it is kept (<see cref="PersonalData"/>); the lead and its history stay.</summary>
+    public static async Task<Results<Ok<PersonalDataErased>, ProblemHttpResult>> ErasePersonalData(
+        string id, HttpContext http, SwitchboardDb db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    {
+        await using var tx = await db.BeginRoutingTransactionAsync(ct);
+        if (await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct) is not { } lead)
+        {
+            return Problems.NotFound($"no lead '{id}'");
+        }
+
+        var fields = await PersonalData.EraseAsync(db, lead, Caller.From(http.User).KeyName, time.GetUtcNow(), ct);
+        audit.Record(db, "erased", "lead", id, null, new { fields });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new PersonalDataErased(id, fields));
     }
 
     public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> GetLead(string id, HttpContext http, SwitchboardDb db, CancellationToken ct)

@@ -86,6 +86,7 @@ public static class AccessPolicy
         new("POST", "/api/leads", A, A, N, A),
         new("GET", "/api/leads", A, T, O, O),
         new("GET", "/api/leads/{id}", A, T, O, O),
+        new("DELETE", "/api/leads/{id}/personal-data", A, N, N, N),
         new("POST", "/api/leads/{id}/accept", N, N, Access.Offered, N), // with the rep's own key
         new("POST", "/api/leads/{id}/decline", N, N, Access.Offered, N),
         new("POST", "/api/leads/{id}/activities", A, T, O, N),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Switchboard.Intake;
 using Switchboard.Distribution;
 using Switchboard.Routing;
@@ -30,7 +31,31 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             await batch.LockAsync(db, LeadDuplicates.LockKeys(leads).Concat(await routing.KeysAheadAsync(db, leads, now, ct)), ct);
         }
 
-        return new(await LeadDuplicates.IndexAsync(db, leads, ct), await LeadAccounts.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now);
+        return new(await LeadDuplicates.IndexAsync(db, leads, ct), await LeadAccounts.IndexAsync(db, leads, ct), await intakeRules.CurrentAsync(db, ct), now, await ErasedAsync(db, leads, ct));
+    }
+
+    /// <summary>Which of the leads' emails and phones belong to people erased before (by the tombstones' hashes).</summary>
+    private static async Task<Dictionary<string, DateTimeOffset>?> ErasedAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, CancellationToken ct)
+    {
+        string[] hashes = [.. leads.SelectMany(l => new[] { l.Email, l.Phone }).OfType<string>().Select(PersonalData.Hash).Distinct()];
+        if (hashes.Length == 0 || !await db.Erasures.AnyAsync(ct))
+        {
+            return null;
+        }
+
+        var found = await db.Erasures.AsNoTracking()
+            .Where(e => EF.Parameter(hashes).Contains(e.EmailHash!) || EF.Parameter(hashes).Contains(e.PhoneHash!))
+            .Select(e => new { e.EmailHash, e.PhoneHash, e.At }).ToListAsync(ct);
+        var byHash = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var e in found)
+        {
+            foreach (var hash in new[] { e.EmailHash, e.PhoneHash }.OfType<string>())
+            {
+                byHash[hash] = e.At;
+            }
+        }
+
+        return byHash;
     }
 
     /// <summary>
@@ -81,6 +106,15 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
             Actor = actor,
             Note = lead.Source is null ? $"captured {how}" : $"captured {how} (source: {lead.Source})",
         });
+
+        if (new[] { lead.Email, lead.Phone }.OfType<string>().Select(v => batch.Erased.TryGetValue(PersonalData.Hash(v), out var at) ? at : (DateTimeOffset?)null).FirstOrDefault(a => a is not null) is { } erasedAt)
+        {
+            db.LeadEvents.Add(new LeadEventRow
+            {
+                LeadId = lead.Id, Type = "erased_before", At = now, Actor = "system",
+                Note = $"the same email or phone as a person whose data was erased on request on {erasedAt:yyyy-MM-dd}: check their wishes before contacting",
+            });
+        }
 
         if (batch.Accounts.Match(lead) is var (account, reason))
         {
@@ -159,8 +193,11 @@ public sealed record Captured(LeadRow Lead, bool Duplicate, DecisionView? Decisi
 }
 
 /// <summary>What capturing a batch of leads reads once (see <see cref="LeadCapture.BeginAsync"/>) and carries from lead to lead.</summary>
-public sealed class CaptureBatch(DuplicateIndex duplicates, AccountIndex accounts, IntakeRules intakeRules, DateTimeOffset now)
+public sealed class CaptureBatch(DuplicateIndex duplicates, AccountIndex accounts, IntakeRules intakeRules, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? erased = null)
 {
+    /// <summary>Hashes of emails and phones of people erased before, with when: a lead of theirs says so.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> Erased => erased ?? new Dictionary<string, DateTimeOffset>();
+
     public DuplicateIndex Duplicates => duplicates;
     public AccountIndex Accounts => accounts;
     public IntakeRules IntakeRules => intakeRules;

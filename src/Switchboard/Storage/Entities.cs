@@ -454,3 +454,18 @@ public sealed class AuditRow
     public string? AfterJson { get; set; }
 }
 
+/// <summary>
+/// What is left of a person whose data was erased: hashes of their email, phone and external id (never
+/// the values), so a later lead from the same person is recognised as theirs.
+/// </summary>
+public sealed class ErasureRow
+{
+    public long Id { get; set; }
+    public required string LeadId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string By { get; set; }
+    public string? EmailHash { get; set; }
+    public string? PhoneHash { get; set; }
+    public string? ExternalIdHash { get; set; }
+}
+

@@ -42,6 +42,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<AccountDomainRow> AccountDomains => Set<AccountDomainRow>();
     public DbSet<RoutingVersionRow> RoutingVersion => Set<RoutingVersionRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
+    public DbSet<ErasureRow> Erasures => Set<ErasureRow>();
 
     /// <summary>What the current transaction changed of routing's inputs; a routing transaction starts it afresh.</summary>
     public RoutingInputs RoutingInputs { get; internal set; } = new();
@@ -193,6 +194,14 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.ToTable("webhooks");
             e.HasKey(w => w.Id);
+        });
+        modelBuilder.Entity<ErasureRow>(e =>
+        {
+            e.ToTable("erasures");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.EmailHash);
+            e.HasIndex(x => x.PhoneHash);
+            e.HasIndex(x => x.ExternalIdHash);
         });
         modelBuilder.Entity<AuditRow>(e =>
         {

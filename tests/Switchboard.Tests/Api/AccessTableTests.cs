@@ -86,6 +86,7 @@ public sealed class AccessTableTests() : HostedTests(new SqliteDatabase())
             "/api/webhooks/{id}" or "/api/webhooks/{id}/deliveries" => (await Admin.PostOk("/api/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "*" } }))["webhook"]?["id"]?.Str()
                 ?? throw new InvalidOperationException("webhook id"),
             "/api/routing/flow/versions/{version}" => "1",
+            "/api/leads/{id}/personal-data" => await LeadAsync("t1"),
             _ => throw new InvalidOperationException($"no spare for {path}"),
         };
     }

@@ -287,6 +287,45 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ErasureRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("EmailHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExternalIdHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PhoneHash")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailHash");
+
+                    b.HasIndex("ExternalIdHash");
+
+                    b.HasIndex("PhoneHash");
+
+                    b.ToTable("erasures", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.FlowVersionRow", b =>
                 {
                     b.Property<int>("Version")

@@ -271,6 +271,43 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ErasureRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalIdHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneHash")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailHash");
+
+                    b.HasIndex("ExternalIdHash");
+
+                    b.HasIndex("PhoneHash");
+
+                    b.ToTable("erasures", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.FlowVersionRow", b =>
                 {
                     b.Property<int>("Version")
