@@ -10,7 +10,7 @@ namespace Switchboard.Distribution;
 /// process and shared; the active version is read from the database on every lead, so every
 /// instance switches the moment a new version is committed.
 /// </summary>
-public sealed class FlowStore
+public sealed class FlowStore(ILogger<FlowStore> log)
 {
     /// <summary>Until an admin saves a flow, every lead waits in the <c>unassigned</c> pool.</summary>
     public static readonly CompiledFlow Default = new(0, [], Target.Pool("unassigned"));
@@ -36,13 +36,21 @@ public sealed class FlowStore
             return null;
         }
 
-        var (document, error) = FlowDocuments.Parse(row.Document, row.Format);
-        var (flow, errors) = document is null ? (null, [error!]) : FlowCompiler.Compile(document, number);
-        if (flow is null)
+        if (Compile(row) is not { } flow)
         {
-            throw new InvalidOperationException($"Stored flow version {number} no longer compiles: {string.Join("; ", errors.Select(e => e.Message))}");
+            // A version saved before a limit it now breaks (or written by hand): leads are still taken,
+            // routed by the newest earlier version that compiles, else held in the unassigned pool.
+            var earlier = await db.FlowVersions.AsNoTracking().Where(f => f.Version < number).OrderByDescending(f => f.Version).ToListAsync(ct);
+            flow = earlier.Select(Compile).FirstOrDefault(f => f is not null) ?? Default;
+            log.LogError("Stored flow version {Version} no longer compiles; routing by {Instead} until a new version is saved", number, flow.Version == 0 ? "the default flow (every lead to the unassigned pool)" : $"version {flow.Version}");
         }
 
         return _compiled.GetOrAdd(number, flow);
+    }
+
+    private static CompiledFlow? Compile(FlowVersionRow row)
+    {
+        var (document, _) = FlowDocuments.Parse(row.Document, row.Format);
+        return document is null ? null : FlowCompiler.Compile(document, row.Version).Flow;
     }
 }

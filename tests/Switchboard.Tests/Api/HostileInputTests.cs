@@ -1,8 +1,10 @@
-using System.Net.Http.Json;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Storage;
 
 namespace Switchboard.Tests.Api;
 
@@ -59,6 +61,31 @@ public abstract class HostileInputTests(TestDatabase database) : HostedTests(dat
         Assert.Contains("larger than this endpoint takes", await ProblemAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge, "body"), StringComparison.Ordinal);
 
         await StillServesAsync();
+    }
+
+    [Fact]
+    public async Task StoredFlowThatNoLongerCompiles_LeadsAreStillTaken_RoutedByTheLastGoodVersion()
+    {
+        // As a version saved before today's limits would be: 40 levels of parentheses.
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var nested = new string('(', 40) + "country == 'US'" + new string(')', 40);
+            db.FlowVersions.Add(new FlowVersionRow
+            {
+                Version = 2, Format = "yaml", CreatedAt = DateTimeOffset.UtcNow,
+                Document = $"rules:\n  - name: deep\n    when: \"{nested}\"\n    assign: {{ to: {{ team: sdr }}, strategy: round-robin }}\nfallback: {{ pool: unassigned }}\n",
+            });
+            await db.SaveChangesAsync();
+            await db.RoutingChangedAsync(CancellationToken.None); // as PUT /api/routing/flow does
+            await tx.CommitAsync();
+        }
+
+        var lead = await Admin.PostOk("/api/leads", new { email = "after-limits@example.com" });
+
+        Assert.Equal(("assigned", 1), (lead["status"].Str(), lead["decision"]!["flowVersion"]!.GetValue<int>()));
+        Assert.Contains(Host.Logs, l => l.StartsWith("Error: Stored flow version 2 no longer compiles; routing by version 1", StringComparison.Ordinal));
     }
 
     [Fact]
