@@ -97,9 +97,25 @@ public sealed class IntakeRules
     /// <summary>No rules: nothing is disqualified or scored.</summary>
     public static readonly IntakeRules None = new(0, [], [], [], null, "nurture");
 
+    /// <summary>Rules in each list of the document (disqualify, fit, intent).</summary>
+    public const int MaxRules = 1_000;
+
     public static (IntakeRules? Rules, IReadOnlyList<FlowError> Errors) Compile(IntakeRulesDocument document, int version)
     {
         var errors = new List<FlowError>();
+        foreach (var (field, count) in new[] { ("disqualify", document.Disqualify?.Count ?? 0), ("scoring.fit", document.Scoring?.Fit?.Count ?? 0), ("scoring.intent", document.Scoring?.Intent?.Count ?? 0) })
+        {
+            if (count > MaxRules)
+            {
+                errors.Add(new FlowError(field, $"at most {MaxRules:N0} rules; this list has {count:N0}"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors); // every lead is checked against every rule: their number bounds the time it takes
+        }
+
         var disqualify = new List<Disqualifier>();
         foreach (var (rule, i) in (document.Disqualify ?? []).Select((r, i) => (r, i)))
         {

@@ -7,6 +7,9 @@ namespace Switchboard.Routing.Flows;
 /// <summary>Validates a flow document once per version and compiles it; every problem is reported, not just the first.</summary>
 public static class FlowCompiler
 {
+    /// <summary>Rules in one flow.</summary>
+    public const int MaxRules = 1_000;
+
     public static (CompiledFlow? Flow, IReadOnlyList<FlowError> Errors) Compile(FlowDocument document, int version)
     {
         var errors = new List<FlowError>();
@@ -17,6 +20,12 @@ public static class FlowCompiler
         if (document.Rules.Count == 0 && document.Fallback is null)
         {
             errors.Add(new FlowError("rules", "a flow needs at least one rule or a fallback"));
+        }
+
+        // Each lead may walk every rule: their number bounds the time one decision takes.
+        if (document.Rules.Count > MaxRules)
+        {
+            return (null, [new FlowError("rules", $"a flow may have at most {MaxRules:N0} rules; this one has {document.Rules.Count:N0}")]);
         }
 
         var territories = new List<Territory>();

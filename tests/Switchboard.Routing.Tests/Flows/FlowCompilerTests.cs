@@ -8,6 +8,17 @@ public class FlowCompilerTests
         new() { Name = name, When = when, Assign = new AssignDocument { To = new TargetDocument { Team = "sdr" }, Strategy = strategy, Options = options } };
 
     [Fact]
+    public void Compile_AThousandRules_Compiles_OneMoreIsRefused()
+    {
+        FlowDocument Of(int n) => new() { Rules = [.. Enumerable.Range(0, n).Select(i => Rule($"r{i}", $"score > {i}"))], Fallback = new TargetDocument { Pool = "p" } };
+
+        Assert.NotNull(FlowCompiler.Compile(Of(1_000), 1).Flow);
+        var (flow, errors) = FlowCompiler.Compile(Of(1_001), 1);
+        Assert.Null(flow);
+        Assert.Equal(("rules", "a flow may have at most 1,000 rules; this one has 1,001"), (errors.Single().Field, errors.Single().Message));
+    }
+
+    [Fact]
     public void Compile_BadCondition_NamesRuleFieldAndPosition()
     {
         var doc = new FlowDocument { Rules = [Rule("ok"), Rule("broken", "value >> 3")], Fallback = new TargetDocument { Pool = "p" } };
