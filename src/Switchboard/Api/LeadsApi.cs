@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -73,7 +72,7 @@ public static class LeadsApi
             return errors.ToProblem();
         }
 
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        var requestHash = Sha256.Hex(body);
         var answer = await queue.CaptureAsync(new CaptureRequest(
             input.ToRow("", caller.KeyId, default), caller.KeyName, "through the API", caller.KeyId, idempotencyKey, requestHash), ct);
         return answer switch

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Storage;
@@ -21,7 +19,7 @@ public static class PersonalData
     /// <summary>Notes people type (activity notes, decline and status reasons, feedback comments): removed whole.</summary>
     private static readonly HashSet<string> TypedNotes = ["activity", "declined", "status_changed", "reassigned", "feedback"];
 
-    public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    public static string Hash(string value) => Sha256.Hex(value);
 
     /// <summary>Erases the lead's personal data everywhere it is kept; the caller saves and commits. Returns the fields erased.</summary>
     public static async Task<List<string>> EraseAsync(SwitchboardDb db, LeadRow lead, string by, DateTimeOffset now, CancellationToken ct)
