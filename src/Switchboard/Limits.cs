@@ -45,6 +45,23 @@ public static class Limits
     /// <summary>The last page number a list takes (beyond it, narrow the filters).</summary>
     public const int MaxPage = 100_000;
 
+    /// <summary>Items on one page of a list.</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>A list's <c>page</c> and <c>pageSize</c>, each within its bounds.</summary>
+    public static void CheckPage(FieldErrors errors, int? page, int? pageSize)
+    {
+        if (page is < 1 or > MaxPage)
+        {
+            errors.Add("page", $"between 1 and {MaxPage:N0}");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"between 1 and {MaxPageSize}");
+        }
+    }
+
     /// <summary>Adds an error for every field of <paramref name="input"/> past its <see cref="LimitAttribute"/>.</summary>
     public static void Check(object input, FieldErrors errors)
     {

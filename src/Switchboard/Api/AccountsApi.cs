@@ -140,16 +140,7 @@ public static class AccountsApi
     {
         var caller = Caller.From(http.User);
         var errors = new FieldErrors();
-        if (page is < 1 or > Limits.MaxPage)
-        {
-            errors.Add("page", $"between 1 and {Limits.MaxPage:N0}");
-        }
-
-        if (pageSize is < 1 or > LeadsApi.MaxPageSize)
-        {
-            errors.Add("pageSize", $"between 1 and {LeadsApi.MaxPageSize}");
-        }
-
+        Limits.CheckPage(errors, page, pageSize);
         if (errors.Any)
         {
             return errors.ToProblem();

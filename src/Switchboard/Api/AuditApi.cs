@@ -21,9 +21,11 @@ public static class AuditApi
     public static async Task<Results<Ok<Paged<AuditEntryView>>, ValidationProblem>> ListAudit(
         SwitchboardDb db, string? entity, string? entityId, string? actor, int? page, int? pageSize, CancellationToken ct)
     {
-        if (page is < 1 or > Limits.MaxPage || pageSize is < 1 or > LeadsApi.MaxPageSize)
+        var paging = new FieldErrors();
+        Limits.CheckPage(paging, page, pageSize);
+        if (paging.Any)
         {
-            return Problems.Field(page is < 1 or > Limits.MaxPage ? "page" : "pageSize", page is < 1 or > Limits.MaxPage ? $"between 1 and {Limits.MaxPage:N0}" : $"between 1 and {LeadsApi.MaxPageSize}");
+            return paging.ToProblem();
         }
 
         var query = db.Audit.AsNoTracking();

@@ -15,7 +15,6 @@ public sealed record PersonalDataErased(string LeadId, IReadOnlyList<string> Era
 /// <summary><c>/api/leads</c>: capture, route and explain.</summary>
 public static class LeadsApi
 {
-    public const int MaxPageSize = 200;
     private const int MaxBodyBytes = 256 * 1024;
 
     public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
@@ -134,15 +133,7 @@ public static class LeadsApi
             }
         }
 
-        if (page is < 1 or > Limits.MaxPage)
-        {
-            errors.Add("page", $"between 1 and {Limits.MaxPage:N0}");
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"between 1 and {MaxPageSize}");
-        }
+        Limits.CheckPage(errors, page, pageSize);
 
         if (errors.Any)
         {

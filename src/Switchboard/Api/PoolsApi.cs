@@ -142,9 +142,11 @@ public static class PoolsApi
             return Problems.NotFound($"no pool '{id}'");
         }
 
-        if (page is < 1 or > Limits.MaxPage || pageSize is < 1 or > LeadsApi.MaxPageSize)
+        var paging = new FieldErrors();
+        Limits.CheckPage(paging, page, pageSize);
+        if (paging.Any)
         {
-            return Problems.Field(page is < 1 or > Limits.MaxPage ? "page" : "pageSize", page is < 1 or > Limits.MaxPage ? $"between 1 and {Limits.MaxPage:N0}" : $"between 1 and {LeadsApi.MaxPageSize}");
+            return paging.ToProblem();
         }
 
         var (p, size) = (page ?? 1, pageSize ?? 50);
