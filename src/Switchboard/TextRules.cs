@@ -14,6 +14,9 @@ public static class TextRules
     /// <summary>The longest text any single field may hold (a flow condition's limit); most fields allow far less.</summary>
     public const int MaxLength = 65_536;
 
+    /// <summary>Why text that cannot even be read as a string (a lone surrogate escape in JSON) is refused.</summary>
+    public const string BrokenText = "holds a broken character (a lone UTF-16 surrogate), which is not allowed in text";
+
     /// <summary>Why <paramref name="text"/> cannot be taken, or null when it can.</summary>
     public static string? Problem(string text)
     {
@@ -55,7 +58,7 @@ public static class TextRules
         }
         catch (InvalidOperationException)
         {
-            return "holds a broken character (a lone UTF-16 surrogate), which is not allowed in text";
+            return BrokenText;
         }
     }
 

@@ -15,7 +15,7 @@ public sealed partial class BadRequests(IProblemDetailsService problems) : IExce
         // that happens (an attribute's value, a property's name): the sender's text is broken, not the service.
         if (exception is InvalidOperationException { Message: var text } && text.Contains("UTF-16", StringComparison.Ordinal))
         {
-            exception = new BadHttpRequestException("holds a broken character (a lone UTF-16 surrogate), which is not allowed in text", StatusCodes.Status400BadRequest, exception);
+            exception = new BadHttpRequestException(TextRules.BrokenText, StatusCodes.Status400BadRequest, exception);
         }
 
         if (exception is not BadHttpRequestException bad)

@@ -123,7 +123,7 @@ public static class JsonBody
 
         if (e.InnerException is InvalidOperationException && message.Contains("System.String", StringComparison.Ordinal))
         {
-            return "holds a broken character (a lone UTF-16 surrogate), which is not allowed in text";
+            return TextRules.BrokenText;
         }
 
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))

@@ -62,9 +62,10 @@ public static class LeadFields
                 continue;
             }
 
-            if ((TextRules.Problem(name) ?? TextRules.Problem(value)) is { } problem)
+            var badName = TextRules.Problem(name);
+            if ((badName ?? TextRules.Problem(value)) is { } problem)
             {
-                errors.Add(TextRules.Problem(name) is null ? name : "fields", problem);
+                errors.Add(badName is null ? name : "fields", problem);
                 continue;
             }
 

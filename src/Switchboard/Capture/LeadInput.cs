@@ -94,9 +94,10 @@ public sealed partial record LeadInput
 
             foreach (var (name, value) in attributes)
             {
-                if ((TextRules.Problem(name) ?? (value.ValueKind == JsonValueKind.String ? TextRules.Problem(value) : null)) is { } problem)
+                var badName = TextRules.Problem(name);
+                if ((badName ?? (value.ValueKind == JsonValueKind.String ? TextRules.Problem(value) : null)) is { } problem)
                 {
-                    errors.Add(TextRules.Problem(name) is null ? $"attributes.{name}" : "attributes", problem);
+                    errors.Add(badName is null ? $"attributes.{name}" : "attributes", problem);
                 }
                 else if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                 {
