@@ -96,19 +96,21 @@ public static class LeadActionsApi
     }
 
     /// <summary>
-    /// The lead as the caller may work it: the owner (a rep), a manager of the owner's team, an admin;
-    /// anyone else is told it does not exist. The routing lock keeps actions and the clock from crossing.
+    /// The lead as the caller may work it: the owner (a rep), a manager of the owner's team, an admin.
+    /// The access table already answered 404 outside the caller's reach; a rep's reach also holds leads
+    /// merely offered to them, which they accept or decline but do not work. The routing lock keeps
+    /// actions and the clock from crossing.
     /// </summary>
     private static async Task<(LeadRow? Lead, string Actor, ProblemHttpResult? Problem)> WorkableAsync(SwitchboardDb db, HttpContext http, string id, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
-        var visible = await Scopes.LeadsAsync(db, caller, ct);
-        if (!await visible.AnyAsync(l => l.Id == id && (caller.RepId == null || l.OwnerRepId == caller.RepId), ct))
+        var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (lead is null || (caller.RepId is { } rep && lead.OwnerRepId != rep))
         {
             return (null, "", Problems.NotFound($"no lead '{id}'"));
         }
 
-        return (await db.Leads.FirstAsync(l => l.Id == id, ct), caller.RepId ?? caller.KeyName, null);
+        return (lead, caller.RepId ?? caller.KeyName, null);
     }
 
     public static async Task<Results<Ok<LeadView>, ValidationProblem, ProblemHttpResult>> LogActivity(

@@ -102,7 +102,6 @@ public static class RoutingApi
         return TypedResults.Ok(view);
     }
 
-    /// <summary>Each rule's remembered state: rotation pointer, credits and the fairness ledger.</summary>
     /// <summary>Each rule's rotation and ledger; a manager sees the rules that rotate over their teams' reps, and only those reps.</summary>
     public static async Task<Ok<List<RuleStateView>>> GetState(HttpContext http, SwitchboardDb db, CancellationToken ct)
     {
