@@ -38,7 +38,7 @@ public sealed class LeadCapture(LeadRouting routing, IntakeRulesStore intakeRule
     private static async Task<Dictionary<string, DateTimeOffset>?> ErasedAsync(SwitchboardDb db, IReadOnlyCollection<LeadRow> leads, CancellationToken ct)
     {
         string[] hashes = [.. leads.SelectMany(l => new[] { l.Email, l.Phone }).OfType<string>().Select(PersonalData.Hash).Distinct()];
-        if (hashes.Length == 0 || !await db.Erasures.AnyAsync(ct))
+        if (hashes.Length == 0)
         {
             return null;
         }
@@ -196,7 +196,9 @@ public sealed record Captured(LeadRow Lead, bool Duplicate, DecisionView? Decisi
 public sealed class CaptureBatch(DuplicateIndex duplicates, AccountIndex accounts, IntakeRules intakeRules, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? erased = null)
 {
     /// <summary>Hashes of emails and phones of people erased before, with when: a lead of theirs says so.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset> Erased => erased ?? new Dictionary<string, DateTimeOffset>();
+    public IReadOnlyDictionary<string, DateTimeOffset> Erased => erased ?? NoneErased;
+
+    private static readonly Dictionary<string, DateTimeOffset> NoneErased = [];
 
     public DuplicateIndex Duplicates => duplicates;
     public AccountIndex Accounts => accounts;

@@ -95,7 +95,7 @@ public static class FlowDocuments
         var parser = new Parser(new StringReader(text));
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal); // nodes under each anchor, expanded
         var open = new Stack<(string? Anchor, long Nodes)>();
-        long total = 0;
+        long expanded = 0; // every value so far, aliases counted as what they repeat
         while (parser.MoveNext())
         {
             var e = parser.Current!;
@@ -114,6 +114,7 @@ public static class FlowDocuments
                 case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
                     var (name, inside) = open.Pop();
                     nodes = inside + 1;
+                    expanded++; // the collection itself; what it holds is counted already
                     if (name is not null)
                     {
                         sizes[name] = nodes;
@@ -122,6 +123,7 @@ public static class FlowDocuments
                     break;
                 case YamlDotNet.Core.Events.Scalar scalar:
                     nodes = 1;
+                    expanded++;
                     if (!scalar.Anchor.IsEmpty)
                     {
                         sizes[scalar.Anchor.Value] = 1;
@@ -130,6 +132,7 @@ public static class FlowDocuments
                     break;
                 case YamlDotNet.Core.Events.AnchorAlias alias:
                     nodes = sizes.GetValueOrDefault(alias.Value.Value, 1);
+                    expanded += nodes;
                     break;
                 default:
                     continue;
@@ -140,12 +143,8 @@ public static class FlowDocuments
                 var (a, n) = open.Pop();
                 open.Push((a, n + nodes));
             }
-            else
-            {
-                total += nodes;
-            }
 
-            if (total + open.Sum(o => o.Nodes) > MaxExpandedNodes)
+            if (expanded > MaxExpandedNodes)
             {
                 return new FlowError("document", $"line {e.Start.Line}: with its aliases expanded the document holds more than {MaxExpandedNodes:N0} values; write it out without repeating aliases", Position: (int)e.Start.Index + 1);
             }

@@ -40,8 +40,16 @@ public sealed class FlowStore(ILogger<FlowStore> log)
         {
             // A version saved before a limit it now breaks (or written by hand): leads are still taken,
             // routed by the newest earlier version that compiles, else held in the unassigned pool.
-            var earlier = await db.FlowVersions.AsNoTracking().Where(f => f.Version < number).OrderByDescending(f => f.Version).ToListAsync(ct);
-            flow = earlier.Select(Compile).FirstOrDefault(f => f is not null) ?? Default;
+            flow = Default;
+            await foreach (var earlier in db.FlowVersions.AsNoTracking().Where(f => f.Version < number).OrderByDescending(f => f.Version).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (Compile(earlier) is { } compiled)
+                {
+                    flow = compiled;
+                    break;
+                }
+            }
+
             log.LogError("Stored flow version {Version} no longer compiles; routing by {Instead} until a new version is saved", number, flow.Version == 0 ? "the default flow (every lead to the unassigned pool)" : $"version {flow.Version}");
         }
 
