@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using MudBlazor.Services;
 using Scalar.AspNetCore;
+using Switchboard.App;
 using Switchboard.Api;
 using Switchboard.Auth;
 using Switchboard.Capture;
@@ -26,7 +30,13 @@ public static class SwitchboardApp
         // Settings come from SWITCHBOARD_* variables; an appsettings.json is read once, not watched: watching
         // it watches the whole working folder, where the SQLite file and its WAL live, so every write woke
         // the watcher thread (about 13% of a core under load).
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
+        // The application is this assembly wherever it is hosted (tests and benchmarks too): its static
+        // files' manifests carry its name.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+            ApplicationName = typeof(SwitchboardApp).Assembly.GetName().Name,
+        });
         builder.Configuration.AddEnvironmentVariables("SWITCHBOARD_");
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
@@ -46,6 +56,7 @@ public static class SwitchboardApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSwitchboardStorage(options);
         builder.Services.AddSwitchboardAuth();
+        builder.Services.AddSingleton<AccountEmails>();
         builder.Services.AddSingleton<FlowStore>();
         builder.Services.AddSingleton<RoutingSnapshots>();
         builder.Services.AddSingleton<LeadRouting>();
@@ -76,6 +87,15 @@ public static class SwitchboardApp
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer(OpenApiDocs.DeclareBearerKeys).AddSchemaTransformer(OpenApiDocs.OnlyTrulyRequired));
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 
+        // The app people work in (App/): Blazor interactive server pages with MudBlazor, live over SignalR.
+        builder.WebHost.UseStaticWebAssets(); // MudBlazor's and Blazor's files, also when run from a build folder
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton<AppData>();
+        builder.Services.AddSingleton<LiveUpdates>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveUpdates>());
+
         var app = builder.Build();
         app.Use(SecurityHeaders.AddAsync);
         app.UseExceptionHandler();
@@ -83,6 +103,7 @@ public static class SwitchboardApp
         app.UseAuthentication();
         app.UseRateLimiter(); // after authentication: limits count per key
         app.UseAuthorization();
+        app.UseAntiforgery(); // the app's forms; the API and public lead forms take no cookies to forge
 
         // Public pages answer HEAD as they answer GET (uptime monitors, link checkers).
         app.MapOpenApi().AllowAnonymous().WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
@@ -92,6 +113,7 @@ public static class SwitchboardApp
         var api = app.MapGroup("/api");
         AccessPolicy.Enforce(api); // who may call each route below: Auth/AccessPolicy.cs
         api.MapKeysApi();
+        api.MapUsersApi();
         api.MapTeamsApi();
         api.MapRepsApi();
         api.MapRoutingApi();
@@ -107,9 +129,21 @@ public static class SwitchboardApp
         api.MapReportsApi();
         app.MapFormsApi(api);
 
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App.App>().AddInteractiveServerRenderMode();
+        app.MapPost("/signout", SignOutAsync);
+
         await StorageExtensions.MigrateAsync(app.Services);
         await ApiKeySecrets.EnsureAdminKeyAsync(app.Services, options, app.Services.GetRequiredService<TimeProvider>(), console ?? Console.Out);
+        app.Lifetime.ApplicationStarted.Register(() => FirstAdmin.TellHowToSignIn(app, console ?? Console.Out));
         return app;
+    }
+
+    /// <summary>A form post (with the app's antiforgery token) that ends the person's session.</summary>
+    private static async Task<IResult> SignOutAsync(SignInManager<UserRow> signIns, [FromForm] string? returnUrl)
+    {
+        await signIns.SignOutAsync();
+        return TypedResults.LocalRedirect(People.SignInPath);
     }
 
     private static async Task<IResult> HealthAsync(SwitchboardDb db, CancellationToken ct) =>

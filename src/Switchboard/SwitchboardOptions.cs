@@ -90,6 +90,12 @@ public sealed class SwitchboardOptions
     /// <summary>Where tokens are verified (<c>FORM_CHALLENGE_VERIFY_URL</c>). The default value is the provider's siteverify endpoint.</summary>
     public string? FormChallengeVerifyUrl { get; set; }
 
+    /// <summary>
+    /// The address people open the app at (<c>PUBLIC_URL</c>), for links in invitation and password
+    /// emails; by default the first address the service listens on.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -106,6 +112,16 @@ public sealed class SwitchboardOptions
         if (o.AdminKey is { } key && (key.Length < MinAdminKeyLength || key.Distinct().Count() < 8))
         {
             throw new SettingsException("SWITCHBOARD_ADMIN_KEY", $"is too weak to guard everything: use at least {MinAdminKeyLength} characters, at least 8 of them different (for example the output of `openssl rand -hex 24`)");
+        }
+
+        if (config["PUBLIC_URL"] is { Length: > 0 } publicUrl)
+        {
+            if (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new SettingsException("SWITCHBOARD_PUBLIC_URL", "must be an absolute http or https address, for example https://switchboard.example.com");
+            }
+
+            o.PublicUrl = publicUrl.TrimEnd('/');
         }
 
         o.ScoreModel = config["SCORE_MODEL"] is { Length: > 0 } model ? model : null;

@@ -35,43 +35,12 @@ public static class KeysApi
 
         var errors = new FieldErrors();
         var teamIds = input!.TeamIds ?? [];
-        if (input.Role is null || !Roles.All.Contains(input.Role))
-        {
-            errors.Add("role", $"required: one of {string.Join(", ", Roles.All)}");
-        }
-
         if (string.IsNullOrWhiteSpace(input.Name))
         {
             errors.Add("name", "required: a name that says who or what uses the key");
         }
 
-        if (input.Role == Roles.Rep)
-        {
-            if (input.RepId is null)
-            {
-                errors.Add("repId", "required for a rep key");
-            }
-            else if (!await db.Reps.AnyAsync(r => r.Id == input.RepId, ct))
-            {
-                errors.Add("repId", $"rep '{input.RepId}' does not exist");
-            }
-        }
-        else if (input.RepId is not null)
-        {
-            errors.Add("repId", "only rep keys are bound to a rep");
-        }
-
-        if (input.Role == Roles.Manager && teamIds.Count == 0)
-        {
-            errors.Add("teamIds", "a manager key needs the teams it manages");
-        }
-
-        var known = await db.Teams.Where(t => teamIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
-        foreach (var missing in teamIds.Except(known))
-        {
-            errors.Add("teamIds", $"team '{missing}' does not exist");
-        }
-
+        await Grants.CheckAsync(db, errors, input.Role, input.RepId, teamIds, Roles.All, "key", ct);
         if (errors.Any)
         {
             return errors.ToProblem();

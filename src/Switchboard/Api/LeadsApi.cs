@@ -102,17 +102,7 @@ public static class LeadsApi
     public static async Task<Results<Ok<LeadView>, ProblemHttpResult>> GetLead(string id, SwitchboardDb db, CancellationToken ct)
     {
         // Within the caller's reach: one outside it was answered 404 before this (Auth/AccessPolicy.cs).
-        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
-        if (lead is null)
-        {
-            return Problems.NotFound($"no lead '{id}'");
-        }
-
-        var decision = await DecisionView.LatestAsync(db, id, ct);
-        var timeline = await db.LeadEvents.AsNoTracking().Where(e => e.LeadId == id).OrderBy(e => e.Id)
-            .Select(e => new TimelineEntry(e.Type, e.At, e.Actor, e.RepId, e.Note))
-            .ToListAsync(ct);
-        return TypedResults.Ok(LeadView.From(lead, decision, timeline));
+        return await LeadView.FindAsync(db, id, ct) is { } lead ? TypedResults.Ok(lead) : Problems.NotFound($"no lead '{id}'");
     }
 
     public static async Task<Results<Ok<Paged<LeadView>>, ValidationProblem>> ListLeads(

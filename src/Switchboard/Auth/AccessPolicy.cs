@@ -59,6 +59,12 @@ public static class AccessPolicy
         new("GET", "/api/keys", A, N, N, N),
         new("DELETE", "/api/keys/{id}", A, N, N, N),
 
+        new("POST", "/api/users", A, N, N, N),
+        new("GET", "/api/users", A, N, N, N),
+        new("GET", "/api/users/{id}", A, N, N, N),
+        new("PATCH", "/api/users/{id}", A, N, N, N),
+        new("DELETE", "/api/users/{id}", A, N, N, N),
+
         new("POST", "/api/teams", A, N, N, N),
         new("GET", "/api/teams", A, T, N, N),
         new("GET", "/api/teams/{id}", A, T, N, N),
@@ -130,6 +136,21 @@ public static class AccessPolicy
 
     private static readonly Dictionary<string, AccessRule> ByRoute = Routes.ToDictionary(r => $"{r.Method} {r.Path}", StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether <paramref name="caller"/> may do what the route does, to the resource <paramref name="id"/>
+    /// names: the same answer the API gives, for the app's screens, which act through the same services.
+    /// </summary>
+    public static async Task<bool> MayAsync(SwitchboardDb db, Caller caller, string method, string path, string? id, CancellationToken ct)
+    {
+        var rule = ByRoute[$"{method} {path}"]; // a route that is not in the table is a programming error
+        return rule.For(caller.Role) != Access.No && await ReachesAsync(db, caller, rule, id ?? "", ct);
+    }
+
+    /// <summary>A scoped role's reach on the resource <paramref name="id"/> names; other roles, and routes without one, reach everything.</summary>
+    private static async Task<bool> ReachesAsync(SwitchboardDb db, Caller caller, AccessRule rule, string id, CancellationToken ct) =>
+        rule.Resource is not { } kind || rule.For(caller.Role) is not ((Access.Own or Access.Teams or Access.Offered) and var reach) ||
+        await Scopes.SeesAsync(db, caller, kind, id, reach, ct);
+
     /// <summary>Puts the table on every endpoint of <paramref name="api"/>, mapped before or after this call.</summary>
     public static void Enforce(RouteGroupBuilder api) => ((IEndpointConventionBuilder)api).Add(endpoint =>
     {
@@ -153,17 +174,15 @@ public static class AccessPolicy
             }
 
             endpoint.Metadata.Add(rule);
-            if (rule.Resource is { } kind && Roles.All.Any(r => rule.For(r) is Access.Own or Access.Teams or Access.Offered))
+            if (rule.Resource is not null && Roles.All.Any(r => rule.For(r) is Access.Own or Access.Teams or Access.Offered))
             {
                 endpoint.FilterFactories.Add((_, next) => async invocation =>
                 {
                     var http = invocation.HttpContext;
-                    var caller = Caller.From(http.User);
                     var id = http.Request.RouteValues["id"]?.ToString() ?? "";
-                    if (rule.For(caller.Role) is (Access.Own or Access.Teams or Access.Offered) and var reach &&
-                        !await Scopes.SeesAsync(http.RequestServices.GetRequiredService<SwitchboardDb>(), caller, kind, id, reach, http.RequestAborted))
+                    if (!await ReachesAsync(http.RequestServices.GetRequiredService<SwitchboardDb>(), Caller.From(http.User), rule, id, http.RequestAborted))
                     {
-                        return Api.Problems.NotFound($"no {kind.TrimEnd('s')} '{id}'");
+                        return Api.Problems.NotFound($"no {rule.Resource!.TrimEnd('s')} '{id}'");
                     }
 
                     return await next(invocation);

@@ -171,17 +171,3 @@ public sealed class ApiKeyAuthenticationHandler(
         await base.HandleChallengeAsync(properties);
     }
 }
-
-/// <summary>Authentication by API key; who may call what is <see cref="AccessPolicy"/>.</summary>
-public static class Policies
-{
-    public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services)
-    {
-        services.AddSingleton<ApiKeyCache>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        return services;
-    }
-}

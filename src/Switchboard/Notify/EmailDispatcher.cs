@@ -110,7 +110,7 @@ public sealed class EmailDispatcher(IServiceScopeFactory scopes, TimeProvider ti
         return message;
     }
 
-    private static async Task SendAsync(SmtpSettings smtp, MimeMessage message, CancellationToken ct)
+    internal static async Task SendAsync(SmtpSettings smtp, MimeMessage message, CancellationToken ct)
     {
         using var client = new SmtpClient();
         var security = smtp.Security switch

@@ -27,9 +27,15 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time) : S
         [typeof(HolidayCalendarRow)] = "holidays",
         [typeof(FlowVersionRow)] = "flow",
         [typeof(IntakeRulesRow)] = "intake-rules",
+        [typeof(UserRow)] = "user",
     };
 
-    private static readonly HashSet<string> Secret = [nameof(ApiKeyRow.KeyHash), nameof(WebhookRow.Secret)];
+    // Secrets are never written; a user's sign-in bookkeeping (failed attempts, stamps) is not a change worth a line.
+    private static readonly HashSet<string> Secret =
+    [
+        nameof(ApiKeyRow.KeyHash), nameof(WebhookRow.Secret), nameof(UserRow.PasswordHash), nameof(UserRow.SecurityStamp),
+        nameof(UserRow.ConcurrencyStamp), nameof(UserRow.AccessFailedCount), nameof(UserRow.LastSignInAt),
+    ];
 
     /// <summary>The changing key's name, or <c>system</c> for the service's own work.</summary>
     public string Actor => http.HttpContext?.User.FindFirstValue(ClaimTypes.Name) is { Length: > 0 } name ? name : "system";

@@ -3,6 +3,19 @@ namespace Switchboard.Storage;
 
 // Rows as stored. Timestamps are always UTC (PostgreSQL timestamptz requires it; SQLite stores ticks).
 
+/// <summary>
+/// A person who signs in to the app (ASP.NET Core Identity's user, email as user name): an admin, a
+/// manager of some teams, or a rep bound to one rep record — the same roles and reach as API keys.
+/// </summary>
+public sealed class UserRow : Microsoft.AspNetCore.Identity.IdentityUser
+{
+    public string Role { get; set; } = "rep";
+    public string? RepId { get; set; }
+    public string[] TeamIds { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastSignInAt { get; set; }
+}
+
 public sealed class ApiKeyRow
 {
     public required string Id { get; set; }

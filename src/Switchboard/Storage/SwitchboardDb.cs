@@ -1,6 +1,8 @@
 using Switchboard.Routing.Lifecycle;
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -17,7 +19,7 @@ namespace Switchboard.Storage;
 /// The one DbContext. Features use it directly (no repository wrappers). Each database has its own
 /// subclass only so that each keeps its own migrations.
 /// </summary>
-public abstract class SwitchboardDb(DbContextOptions options) : DbContext(options)
+public abstract class SwitchboardDb(DbContextOptions options) : IdentityUserContext<UserRow>(options)
 {
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<TeamRow> Teams => Set<TeamRow>();
@@ -121,32 +123,57 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         }
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    /// <summary>Identity reads its schema version from the app's services; a context made without the app (design time, tools) gets this one.</summary>
+    private static readonly IServiceProvider WithoutApp = new ServiceCollection()
+        .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = Auth.People.SchemaVersion)
+        .BuildServiceProvider();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
-        modelBuilder.Entity<ApiKeyRow>(e =>
+        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider is null)
+        {
+            optionsBuilder.UseApplicationServiceProvider(WithoutApp);
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        // People who sign in to the app: ASP.NET Core Identity's user store, in the same database, at the
+        // schema version People.AddSwitchboardAuth sets (OnConfiguring sets it where no app is around).
+        base.OnModelCreating(builder);
+        builder.Entity<UserRow>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(u => u.RepId).IsUnique();
+        });
+        builder.Entity<IdentityUserClaim<string>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
+        builder.Entity<IdentityUserPasskey<string>>().ToTable("user_passkeys");
+        builder.Entity<ApiKeyRow>(e =>
         {
             e.ToTable("api_keys");
             e.HasKey(k => k.Id);
             e.HasIndex(k => k.KeyHash).IsUnique();
         });
-        modelBuilder.Entity<TeamRow>(e =>
+        builder.Entity<TeamRow>(e =>
         {
             e.ToTable("teams");
             e.HasKey(t => t.Id);
         });
-        modelBuilder.Entity<RepRow>(e =>
+        builder.Entity<RepRow>(e =>
         {
             e.ToTable("reps");
             e.HasKey(r => r.Id);
             e.Property(r => r.Status).HasMaxLength(16);
         });
-        modelBuilder.Entity<FlowVersionRow>(e =>
+        builder.Entity<FlowVersionRow>(e =>
         {
             e.ToTable("flow_versions");
             e.HasKey(f => f.Version);
             e.Property(f => f.Version).ValueGeneratedNever();
         });
-        modelBuilder.Entity<LeadRow>(e =>
+        builder.Entity<LeadRow>(e =>
         {
             e.ToTable("leads");
             e.HasKey(l => l.Id);
@@ -172,17 +199,17 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.RemindAt).HasFilter("\"RemindAt\" IS NOT NULL");
             e.HasIndex(l => l.StaleCheckAt).HasFilter("\"StaleCheckAt\" IS NOT NULL");
         });
-        modelBuilder.Entity<PoolRow>(e =>
+        builder.Entity<PoolRow>(e =>
         {
             e.ToTable("pools");
             e.HasKey(p => p.Id);
         });
-        modelBuilder.Entity<LeadSightingRow>(e =>
+        builder.Entity<LeadSightingRow>(e =>
         {
             e.ToTable("lead_sightings");
             e.HasKey(s => new { s.LeadId, s.RepId });
         });
-        modelBuilder.Entity<OutboxRow>(e =>
+        builder.Entity<OutboxRow>(e =>
         {
             e.ToTable("outbox");
             e.HasKey(o => o.Id);
@@ -190,12 +217,12 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(o => o.FannedOutAt);
             e.HasIndex(o => o.EmailedAt);
         });
-        modelBuilder.Entity<WebhookRow>(e =>
+        builder.Entity<WebhookRow>(e =>
         {
             e.ToTable("webhooks");
             e.HasKey(w => w.Id);
         });
-        modelBuilder.Entity<ErasureRow>(e =>
+        builder.Entity<ErasureRow>(e =>
         {
             e.ToTable("erasures");
             e.HasKey(x => x.Id);
@@ -203,26 +230,26 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(x => x.PhoneHash);
             e.HasIndex(x => x.ExternalIdHash);
         });
-        modelBuilder.Entity<AuditRow>(e =>
+        builder.Entity<AuditRow>(e =>
         {
             e.ToTable("audit_log");
             e.HasKey(a => a.Id);
             e.HasIndex(a => new { a.Entity, a.EntityId, a.Id });
         });
-        modelBuilder.Entity<DeliveryRow>(e =>
+        builder.Entity<DeliveryRow>(e =>
         {
             e.ToTable("webhook_deliveries");
             e.HasKey(d => d.Id);
             e.HasIndex(d => new { d.Status, d.NextAttemptAt });
             e.HasIndex(d => new { d.WebhookId, d.Id });
         });
-        modelBuilder.Entity<DeliveryAttemptRow>(e =>
+        builder.Entity<DeliveryAttemptRow>(e =>
         {
             e.ToTable("webhook_attempts");
             e.HasKey(a => a.Id);
             e.HasIndex(a => a.DeliveryId);
         });
-        modelBuilder.Entity<AccountRow>(e =>
+        builder.Entity<AccountRow>(e =>
         {
             e.ToTable("accounts");
             e.HasKey(a => a.Id);
@@ -230,60 +257,60 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(a => a.NameBlock);
             e.HasIndex(a => a.OwnerRepId);
         });
-        modelBuilder.Entity<AccountDomainRow>(e =>
+        builder.Entity<AccountDomainRow>(e =>
         {
             e.ToTable("account_domains");
             e.HasKey(d => d.Domain);
             e.HasIndex(d => d.AccountId);
         });
-        modelBuilder.Entity<DecisionRow>(e =>
+        builder.Entity<DecisionRow>(e =>
         {
             e.ToTable("decisions");
             e.HasKey(d => d.Id);
             e.HasIndex(d => d.LeadId);
         });
-        modelBuilder.Entity<LeadEventRow>(e =>
+        builder.Entity<LeadEventRow>(e =>
         {
             e.ToTable("lead_events");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.LeadId);
             e.HasIndex(x => new { x.RepId, x.Type, x.At });
         });
-        modelBuilder.Entity<StrategyStateRow>(e =>
+        builder.Entity<StrategyStateRow>(e =>
         {
             e.ToTable("strategy_states");
             e.HasKey(s => s.Key);
         });
-        modelBuilder.Entity<RepCounterRow>(e =>
+        builder.Entity<RepCounterRow>(e =>
         {
             e.ToTable("rep_counters");
             e.HasKey(c => new { c.RepId, c.Period });
             e.HasIndex(c => c.Period);
         });
-        modelBuilder.Entity<FormRow>(e =>
+        builder.Entity<FormRow>(e =>
         {
             e.ToTable("forms");
             e.HasKey(f => f.Key);
         });
-        modelBuilder.Entity<IntakeRulesRow>(e =>
+        builder.Entity<IntakeRulesRow>(e =>
         {
             e.ToTable("intake_rules");
             e.HasKey(f => f.Version);
             e.Property(f => f.Version).ValueGeneratedNever();
         });
-        modelBuilder.Entity<RoutingVersionRow>(e =>
+        builder.Entity<RoutingVersionRow>(e =>
         {
             e.ToTable("routing_version");
             e.HasKey(v => v.Id);
             e.Property(v => v.Id).ValueGeneratedNever();
             e.HasData(new RoutingVersionRow { Id = 1, Version = 0 });
         });
-        modelBuilder.Entity<HolidayCalendarRow>(e =>
+        builder.Entity<HolidayCalendarRow>(e =>
         {
             e.ToTable("holiday_calendars");
             e.HasKey(c => c.Region);
         });
-        modelBuilder.Entity<IdempotencyRow>(e =>
+        builder.Entity<IdempotencyRow>(e =>
         {
             e.ToTable("idempotency_keys");
             e.HasKey(i => new { i.ApiKeyId, i.Key });
@@ -339,10 +366,10 @@ public sealed class PostgresSwitchboardDb(DbContextOptions<PostgresSwitchboardDb
         return new RoutingTransaction(this, tx, null, partitioned: captures);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        base.OnModelCreating(modelBuilder);
-        modelBuilder.HasSequence<long>(RoutingWrites);
+        base.OnModelCreating(builder);
+        builder.HasSequence<long>(RoutingWrites);
     }
 
 }

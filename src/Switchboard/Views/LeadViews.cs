@@ -133,6 +133,21 @@ public sealed record LeadView(
     int? FeedbackScore = null,
     string? LostReason = null)
 {
+    /// <summary>The lead with its latest decision and whole timeline, or null when there is none by that id.</summary>
+    public static async Task<LeadView?> FindAsync(SwitchboardDb db, string id, CancellationToken ct)
+    {
+        if (await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct) is not { } lead)
+        {
+            return null;
+        }
+
+        var decision = await DecisionView.LatestAsync(db, id, ct);
+        var timeline = await db.LeadEvents.AsNoTracking().Where(e => e.LeadId == id).OrderBy(e => e.Id)
+            .Select(e => new TimelineEntry(e.Type, e.At, e.Actor, e.RepId, e.Note))
+            .ToListAsync(ct);
+        return From(lead, decision, timeline);
+    }
+
     public static LeadView From(LeadRow l, DecisionView? decision, IReadOnlyList<TimelineEntry>? timeline) => new(
         l.Id, l.ExternalId, l.Source, l.FirstName, l.LastName, l.Email, l.Phone, l.Title,
         l.CompanyName is null && l.CompanyDomain is null && l.CompanyEmployees is null && l.CompanyIndustry is null && l.CompanyAnnualRevenue is null

@@ -77,6 +77,8 @@ public sealed class AccessTableTests() : HostedTests(new SqliteDatabase())
         return path switch
         {
             "/api/keys/{id}" => (await Admin.PostOk("/api/keys", new { name = "spare" + n, role = "integration" }))["id"].Str(),
+            "/api/users/{id}" => (await Admin.PostOk("/api/users", new { email = $"spare{n}@example.com", role = "admin" }))["user"]?["id"]?.Str()
+                ?? throw new InvalidOperationException("user id"),
             "/api/teams/{id}" => (await Admin.PostOk("/api/teams", new { id = "t-spare" + n, name = "Spare" }))["id"].Str(),
             "/api/reps/{id}" => (await Admin.PostOk("/api/reps", new { id = "r-spare" + n, name = "Spare", teamIds = new[] { "t3" } }))["id"].Str(),
             "/api/pools/{id}" => (await Admin.PostOk("/api/pools", new { id = "p-spare" + n, name = "Spare", memberTeamIds = new[] { "t1" } }))["id"].Str(),
@@ -101,6 +103,8 @@ public sealed class AccessTableTests() : HostedTests(new SqliteDatabase())
     private HttpContent? BodyOf(AccessRule rule) => $"{rule.Method} {rule.Path}" switch
     {
         "POST /api/keys" => JsonContent.Create(new { name = "k" + Next(), role = "integration" }),
+        "POST /api/users" => JsonContent.Create(new { email = $"u{Next()}@example.com", role = "admin" }),
+        "PATCH /api/users/{id}" => JsonContent.Create(new { locked = false }),
         "POST /api/teams" => JsonContent.Create(new { id = "t-new" + Next(), name = "New" }),
         "PATCH /api/teams/{id}" => JsonContent.Create(new { name = "Renamed" }),
         "POST /api/reps" => JsonContent.Create(new { id = "r-new" + Next(), name = "New", teamIds = new[] { "t3" } }),

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Identity;
+using Switchboard.Auth;
+using Switchboard.Notify;
+using Switchboard.Storage;
+
+namespace Switchboard.Cli;
+
+/// <summary><c>switchboard users add</c>: creates a person who signs in to the app (the first admin, typically).</summary>
+public static class UsersCommand
+{
+    public static Command Create()
+    {
+        var email = new Option<string>("--email") { Description = "Their email address: what they sign in with", Required = true };
+        var role = new Option<string>("--role") { Description = "admin, manager or rep", Required = true };
+        var rep = new Option<string?>("--rep") { Description = "For a rep: the rep record they are" };
+        var teams = new Option<string[]>("--team") { Description = "For a manager: a team they manage (repeat for several)", AllowMultipleArgumentsPerToken = true };
+        var password = new Option<string?>("--password") { Description = "Their password (at least 10 characters); without it a link to choose one is printed" };
+        var db = new Option<string?>("--db") { Description = "SQLite file or connection string, or a PostgreSQL connection string (default ./data/switchboard.db)" };
+        var add = new Command("add", "Add a person who signs in to the app") { email, role, rep, teams, password, db };
+        add.SetAction(async (parse, ct) =>
+        {
+            string[] args = parse.GetValue(db) is { } d ? ["--DB", d] : [];
+            WebApplication app;
+            try
+            {
+                app = await SwitchboardApp.CreateAsync(args, console: TextWriter.Null);
+            }
+            catch (SettingsException e)
+            {
+                await Console.Error.WriteLineAsync($"switchboard: {e.Message}");
+                return 2;
+            }
+
+            await using (app)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var services = scope.ServiceProvider;
+                var errors = new FieldErrors();
+                var teamIds = parse.GetValue(teams) ?? [];
+                await Grants.CheckAsync(services.GetRequiredService<SwitchboardDb>(), errors, parse.GetValue(role), parse.GetValue(rep), teamIds, Grants.PersonRoles, "user", ct);
+                if (errors.Any)
+                {
+                    foreach (var (field, reasons) in errors.All)
+                    {
+                        await Console.Error.WriteLineAsync($"switchboard: --{field}: {string.Join("; ", reasons)}");
+                    }
+
+                    return 2;
+                }
+
+                var users = services.GetRequiredService<UserManager<UserRow>>();
+                var address = parse.GetValue(email)!.Trim();
+                var user = new UserRow
+                {
+                    UserName = address, Email = address, EmailConfirmed = true, Role = parse.GetValue(role)!, RepId = parse.GetValue(rep),
+                    TeamIds = [.. teamIds.Distinct()], CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+                };
+                var created = parse.GetValue(password) is { } secret ? await users.CreateAsync(user, secret) : await users.CreateAsync(user);
+                if (!created.Succeeded)
+                {
+                    await Console.Error.WriteLineAsync($"switchboard: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+                    return 2;
+                }
+
+                if (parse.GetValue(password) is null)
+                {
+                    var (link, _) = await services.GetRequiredService<AccountEmails>().InviteAsync(users, user, ct);
+                    Console.WriteLine($"Added {address} ({user.Role}). They choose a password at: {link}");
+                }
+                else
+                {
+                    Console.WriteLine($"Added {address} ({user.Role}). They sign in at {services.GetRequiredService<AccountEmails>().BaseUrl()}/signin");
+                }
+            }
+
+            return 0;
+        });
+        return new Command("users", "People who sign in to the app") { add };
+    }
+}

@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Switchboard.Tests.App;
+
+/// <summary>
+/// The app as people use it, in a real browser against the real host: signing in, a lead arriving in
+/// a rep's inbox without a reload, accepting and working it, two reps racing for one pool lead, and a
+/// rep's reach ending at their own leads. No fixed sleeps: every wait is on something on the page.
+/// </summary>
+public abstract class AppTests(TestDatabase database) : HostedTests(database)
+{
+    private const string Password = "a-long-test-password";
+
+    private readonly List<IBrowserContext> _contexts = [];
+
+    /// <summary>A fresh browser session (its own cookies), signed in as <paramref name="email"/>.</summary>
+    private async Task<IPage> SignInAsync(string email, string password = Password)
+    {
+        var context = await (await Browsers.GetAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = Host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        await page.GotoAsync("/inbox");
+        await Expect(page).ToHaveURLAsync(new Regex("/signin"));
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        return page;
+    }
+
+    private async Task RepUserAsync(string repId, string? password = Password) =>
+        await Admin.PostOk("/api/users", new { email = $"{repId}@example.com", role = "rep", repId, password });
+
+    /// <summary>Waits until the page's Blazor circuit is up, so clicks reach the server.</summary>
+    private static async Task InteractiveAsync(IPage page) =>
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+
+    [Fact]
+    public async Task RepSeesALeadArriveWithoutReload_AcceptsIt_AndLogsACall()
+    {
+        await RoundRobinTeamAsync("ada");
+        await RepUserAsync("ada");
+        var page = await SignInAsync("ada@example.com");
+        await Expect(page).ToHaveURLAsync(new Regex("/inbox$"));
+        await Expect(page.GetByText("You have no open leads")).ToBeVisibleAsync();
+        await InteractiveAsync(page);
+
+        var created = await Admin.PostOk("/api/leads", new { firstName = "Grace", lastName = "Hopper", email = "grace@example.com", company = new { name = "Navy" } });
+        var id = created["id"].Str();
+        var link = page.GetByRole(AriaRole.Link, new() { Name = "Grace Hopper" });
+        await Expect(link).ToBeVisibleAsync(); // no reload: it came over the circuit
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"inbox-{Database.Name}.png"), FullPage = true });
+
+        await link.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/leads/{id}$"));
+        await InteractiveAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Expect(page.GetByText("Accepted: the lead is yours.")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Note").FillAsync("left a voicemail");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log activity" }).ClickAsync();
+        await Expect(page.GetByText("Logged: call.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("call: left a voicemail")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"lead-{Database.Name}.png"), FullPage = true });
+
+        var lead = await (await Admin.GetAsync($"/api/leads/{id}")).Json();
+        Assert.Equal("accepted", lead["status"].Str());
+        Assert.NotNull(lead["firstTouchAt"]);
+        Assert.Contains(lead["timeline"]!.AsArray(), e => e!["type"].Str() == "activity" && e["note"].Str() == "call: left a voicemail" && e["actor"].Str() == "ada");
+    }
+
+    [Fact]
+    public async Task TwoRepsClaimTheSameLead_OneWins_TheOtherIsToldAndItLeavesTheirView()
+    {
+        await RoundRobinTeamAsync("ada", "bob");
+        await Admin.PostOk("/api/pools", new { id = "hot", name = "Hot leads", memberTeamIds = new[] { "sdr" }, visibleFields = new[] { "country", "title" } });
+        await Admin.PutFlow("rules:\n  - name: all\n    assign: { to: { pool: hot } }\nfallback: { pool: hot }\n");
+        await RepUserAsync("ada");
+        await RepUserAsync("bob");
+        var id = (await Admin.PostOk("/api/leads", new { firstName = "Alan", lastName = "Turing", email = "alan@example.com", country = "GB", title = "Researcher" }))["id"].Str();
+
+        var ada = await SignInAsync("ada@example.com");
+        var bob = await SignInAsync("bob@example.com");
+        foreach (var page in new[] { ada, bob })
+        {
+            await page.GotoAsync("/pools/hot");
+            await InteractiveAsync(page);
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Claim" })).ToHaveCountAsync(1);
+        }
+
+        await bob.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"pool-{Database.Name}.png"), FullPage = true });
+        await Task.WhenAll(ada.GetByRole(AriaRole.Button, new() { Name = "Claim" }).ClickAsync(), bob.GetByRole(AriaRole.Button, new() { Name = "Claim" }).ClickAsync());
+
+        var won = await Task.WhenAny(ada.WaitForURLAsync(new Regex($"/leads/{id}$")).ContinueWith(_ => ada), bob.WaitForURLAsync(new Regex($"/leads/{id}$")).ContinueWith(_ => bob));
+        var winner = await won;
+        var loser = winner == ada ? bob : ada;
+        Assert.Equal(winner == ada ? "ada" : "bob", (await (await Admin.GetAsync($"/api/leads/{id}")).Json())["ownerRepId"].Str());
+        await Expect(loser.GetByText("Someone else claimed this lead first.")).ToBeVisibleAsync();
+        await Expect(loser.GetByRole(AriaRole.Button, new() { Name = "Claim" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task AClaimedLeadLeavesTheOtherMembersPoolView_WithoutReload()
+    {
+        await RoundRobinTeamAsync("ada", "bob");
+        await Admin.PostOk("/api/pools", new { id = "hot", name = "Hot leads", memberTeamIds = new[] { "sdr" } });
+        await Admin.PutFlow("rules:\n  - name: all\n    assign: { to: { pool: hot } }\nfallback: { pool: hot }\n");
+        await RepUserAsync("bob");
+        var adaKey = (await Admin.PostOk("/api/keys", new { role = "rep", name = "ada", repId = "ada" }))["key"].Str();
+        await Admin.PostOk("/api/leads", new { firstName = "Ada", lastName = "Byron", email = "byron@example.com" });
+
+        var bob = await SignInAsync("bob@example.com");
+        await bob.GotoAsync("/pools/hot");
+        await InteractiveAsync(bob);
+        await Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Claim" })).ToHaveCountAsync(1);
+
+        using var adaApi = Host.Client(adaKey);
+        var claimed = await adaApi.PostAsJsonAsync("/api/pools/hot/claims", new { });
+        Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
+        await Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Claim" })).ToHaveCountAsync(0, new() { Timeout = 3_000 });
+    }
+
+    [Fact]
+    public async Task ARepOpeningAnotherRepsLeadByItsAddress_GetsNotFound()
+    {
+        await RoundRobinTeamAsync("ada", "bob");
+        await RepUserAsync("ada");
+        await RepUserAsync("bob");
+        var first = await Admin.PostOk("/api/leads", new { firstName = "Lead", lastName = "One", email = "one@example.com" });
+        var second = await Admin.PostOk("/api/leads", new { firstName = "Lead", lastName = "Two", email = "two@example.com" });
+        var bobs = first["ownerRepId"].Str() == "bob" ? first["id"].Str() : second["id"].Str();
+
+        var ada = await SignInAsync("ada@example.com");
+        await Expect(ada).ToHaveURLAsync(new Regex("/inbox$"));
+        var response = await ada.GotoAsync($"/leads/{bobs}");
+        Assert.Equal(404, response!.Status);
+        await Expect(ada.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        await Expect(ada.GetByText("Lead Two")).ToHaveCountAsync(first["ownerRepId"].Str() == "bob" ? 1 : 0); // only where it is hers
+    }
+
+    [Fact]
+    public async Task AnInvitedPersonChoosesAPassword_AndWrongPasswordsLockTheAccount()
+    {
+        await RoundRobinTeamAsync("ada");
+        var created = await Admin.PostOk("/api/users", new { email = "ada@example.com", role = "rep", repId = "ada" });
+        var invite = new Uri(created["inviteUrl"].Str());
+        Assert.False(created["inviteMailed"]!.GetValue<bool>()); // no SMTP here: the admin hands the link over
+
+        var context = await (await Browsers.GetAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = Host.BaseAddress.ToString() });
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(invite.PathAndQuery);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("short");
+        await page.GetByLabel("Password again").FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save password and sign in" }).ClickAsync();
+        await Expect(page.GetByText("Use at least 10 characters.")).ToBeVisibleAsync();
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Password again").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save password and sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/inbox$"));
+
+        var stranger = await (await Browsers.GetAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = Host.BaseAddress.ToString() });
+        _contexts.Add(stranger);
+        var guess = await stranger.NewPageAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await guess.GotoAsync("/signin");
+            await guess.GetByLabel("Email").FillAsync("ada@example.com");
+            await guess.GetByLabel("Password").FillAsync($"wrong-guess-{i}");
+            await guess.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(guess.GetByRole(AriaRole.Alert)).ToContainTextAsync(i < 4 ? "do not match" : "locked");
+        }
+
+        await guess.GotoAsync("/signin");
+        await guess.GetByLabel("Email").FillAsync("ada@example.com");
+        await guess.GetByLabel("Password").FillAsync(Password);
+        await guess.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(guess.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
+    }
+
+    protected override async ValueTask TearDownAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+}
+
+public sealed class SqliteAppTests() : AppTests(new SqliteDatabase());
+
+public sealed class PostgresAppTests() : AppTests(new PostgresDatabase());
