@@ -59,8 +59,7 @@ public static class PoolsApi
     {
         var access = await PoolAccess.ForAsync(db, Caller.From(http.User), ct);
         var pools = await db.Pools.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct);
-        var waiting = await db.Leads.Where(l => l.Status == LeadStatus.Pooled && l.PoolId != null).GroupBy(l => l.PoolId!)
-            .Select(g => new { Pool = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Pool, g => g.Count, ct);
+        var waiting = await PoolAccess.WaitingByPoolAsync(db, ct);
         return TypedResults.Ok(pools.Where(access.Sees).Select(p => PoolView.From(p, waiting.GetValueOrDefault(p.Id))).ToList());
     }
 
@@ -150,15 +149,8 @@ public static class PoolsApi
         }
 
         var (p, size) = (page ?? 1, pageSize ?? 50);
-        var waiting = access.Claimable(db, pool);
-        var total = await waiting.CountAsync(ct);
-        var rows = await waiting.OrderBy(l => l.PooledAt).ThenBy(l => l.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
         var now = time.GetUtcNow();
-        if (caller.RepId is { } repId)
-        {
-            await PoolSightings.RecordAsync(db, pool, repId, [.. rows.Select(l => l.Id)], now, ct);
-        }
-
+        var (rows, total) = await access.PageAsync(db, pool, p, size, now, ct);
         return TypedResults.Ok(new Paged<PooledLeadView>(
             [.. rows.Select(l => new PooledLeadView(l.Id, (long)(now - (l.PooledAt ?? l.CreatedAt)).TotalSeconds, PoolFields.Project(l, pool.VisibleFields)))],
             p, size, total));

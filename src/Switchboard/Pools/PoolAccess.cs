@@ -56,4 +56,26 @@ public sealed class PoolAccess
         var waiting = db.Leads.AsNoTracking().Where(l => l.PoolId == poolId && l.Status == LeadStatus.Pooled);
         return Caller.IsAdmin || IsMember(pool) ? waiting : waiting.Where(l => l.PoolEscalatedAt != null);
     }
+
+    /// <summary>
+    /// One page of the waiting leads this caller may claim, oldest first, and how many there are; a rep's
+    /// look is recorded (what each rep saw and passed over tells of cherry-picking).
+    /// </summary>
+    public async Task<(List<LeadRow> Leads, int Total)> PageAsync(SwitchboardDb db, PoolRow pool, int page, int size, DateTimeOffset now, CancellationToken ct)
+    {
+        var waiting = Claimable(db, pool);
+        var total = await waiting.CountAsync(ct);
+        var rows = await waiting.OrderBy(l => l.PooledAt).ThenBy(l => l.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        if (Caller.RepId is { } repId)
+        {
+            await PoolSightings.RecordAsync(db, pool, repId, [.. rows.Select(l => l.Id)], now, ct);
+        }
+
+        return (rows, total);
+    }
+
+    /// <summary>How many leads wait in each pool.</summary>
+    public static Task<Dictionary<string, int>> WaitingByPoolAsync(SwitchboardDb db, CancellationToken ct) =>
+        db.Leads.Where(l => l.Status == LeadStatus.Pooled && l.PoolId != null).GroupBy(l => l.PoolId!)
+            .Select(g => new { Pool = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Pool, g => g.Count, ct);
 }
