@@ -61,4 +61,45 @@ public sealed record RoutingDecision
     public Strategies.StrategyState? After { get; init; }
     public string? StateBefore => Before?.ToString();
     public string? StateAfter => After?.ToString();
+
+    /// <summary>Who picked the rep by hand, when a person did rather than the flow.</summary>
+    public string? ChosenBy { get; init; }
+
+    /// <summary>
+    /// A person gives the lead to <paramref name="repId"/>: the same trace as the flow's own decision
+    /// (<paramref name="weighed"/>: its rules, candidates and reasons), with the pick and who made it. The
+    /// strategy's turn is not taken, so the rotation's state is left as it was.
+    /// </summary>
+    public static RoutingDecision HandPicked(RoutingDecision weighed, string repId, string chosenBy)
+    {
+        var candidate = weighed.Candidates.FirstOrDefault(c => c.RepId == repId);
+        var standing = candidate switch
+        {
+            null => $"{repId} was not among the candidates of rule '{weighed.Rule}'",
+            { Eligible: true } => $"{repId} was an eligible candidate of rule '{weighed.Rule}'",
+            _ => $"{repId} was a candidate of rule '{weighed.Rule}' the flow would have left out ({string.Join("; ", candidate.Reasons)})",
+        };
+        var flowWould = weighed.Kind switch
+        {
+            DecisionKind.Assigned => $"the flow would have given it to {weighed.RepId}",
+            DecisionKind.Offered => $"the flow would have offered it to {string.Join(", ", weighed.OfferedRepIds ?? [])}",
+            DecisionKind.Pooled => $"the flow would have placed it in pool '{weighed.PoolId}'",
+            _ => $"the flow would have held it ({weighed.HeldReason})",
+        };
+        return weighed with
+        {
+            Kind = DecisionKind.Assigned,
+            Strategy = "hand-picked",
+            RepId = repId,
+            PoolId = null,
+            HeldReason = null,
+            OfferedRepIds = null,
+            OfferWindow = null,
+            Alert = null,
+            Explanation = $"picked by {chosenBy}: {standing}; {flowWould}",
+            Before = null,
+            After = null,
+            ChosenBy = chosenBy,
+        };
+    }
 }

@@ -117,8 +117,16 @@ public static class LeadActions
             return new ActionOutcome(null, new Refusal(RefusalKind.NotFound, $"no rep '{to}'"));
         }
 
+        // Handed to a named rep, the lead's decision says so: what the flow weighed, whom the person chose.
         var actor = ActorOf(caller);
-        return await FinishAsync(db, tx, moves, lead, LeadLifecycle.Reassign(lead.Life(), repId, actor, reason ?? "reassigned by " + actor, now), now, ct);
+        var weighed = repId is not null ? await moves.WeighAsync(db, lead, now, ct) : null;
+        var step = LeadLifecycle.Reassign(lead.Life(), repId, actor, reason ?? "reassigned by " + actor, now);
+        if (weighed is not null && step.Refused is null)
+        {
+            LeadRouting.Record(db, id, Routing.RoutingDecision.HandPicked(weighed, repId!, actor), now);
+        }
+
+        return await FinishAsync(db, tx, moves, lead, step, now, ct);
     }
 
     /// <summary>Who the timeline names: a rep by their rep id, anyone else by their key's or account's name.</summary>

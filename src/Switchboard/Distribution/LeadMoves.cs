@@ -50,4 +50,11 @@ public sealed class LeadMoves(LeadRouting routing)
 
         return null;
     }
+
+    /// <summary>
+    /// What the flow would decide for the lead now — its rule, the candidates with their reasons — for a
+    /// person picking the rep by hand; null when the lead matches no rule with reps to weigh.
+    /// </summary>
+    public async Task<Routing.RoutingDecision?> WeighAsync(SwitchboardDb db, LeadRow lead, DateTimeOffset now, CancellationToken ct) =>
+        (await routing.DecideAsync(db, lead, flowVersion: null, now, ct))?.Decision;
 }

@@ -37,8 +37,14 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time) : S
         nameof(UserRow.ConcurrencyStamp), nameof(UserRow.AccessFailedCount), nameof(UserRow.LastSignInAt),
     ];
 
-    /// <summary>The changing key's name, or <c>system</c> for the service's own work.</summary>
-    public string Actor => http.HttpContext?.User.FindFirstValue(ClaimTypes.Name) is { Length: > 0 } name ? name : "system";
+    /// <summary>
+    /// Who acts in the app's screens: their circuit has no request of its own to read the person from,
+    /// so each screen action names them (App/AppData.cs).
+    /// </summary>
+    public static readonly AsyncLocal<string?> Person = new();
+
+    /// <summary>The changing person's, or key's, name, or <c>system</c> for the service's own work.</summary>
+    public string Actor => Person.Value ?? (http.HttpContext?.User.FindFirstValue(ClaimTypes.Name) is { Length: > 0 } name ? name : "system");
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {

@@ -30,7 +30,8 @@ public sealed record DecisionView(
     string? StateAfter,
     string? Alert = null,
     IReadOnlyList<string>? OfferedRepIds = null,
-    string? OfferWindow = null)
+    string? OfferWindow = null,
+    string? ChosenBy = null)
 {
     /// <summary>A lead's latest decision as stored, or null when it was never routed.</summary>
     public static async Task<DecisionView?> LatestAsync(SwitchboardDb db, string leadId, CancellationToken ct)
@@ -54,7 +55,8 @@ public sealed record DecisionView(
         d.StateAfter,
         d.Alert,
         d.OfferedRepIds,
-        d.OfferWindow is { } w ? Durations.Format(w) : null);
+        d.OfferWindow is { } w ? Durations.Format(w) : null,
+        d.ChosenBy);
 }
 
 public static class DecisionViews
