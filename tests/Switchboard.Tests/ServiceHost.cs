@@ -200,6 +200,14 @@ public static class Http
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    public static async Task<JsonObject> PatchOk(this HttpClient client, string path, object body)
+    {
+        var response = await client.PatchAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PATCH {path} → {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
     public static async Task<int> PutFlow(this HttpClient client, string yaml)
     {
         var response = await client.PutAsync("/api/routing/flow", new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));

@@ -106,7 +106,8 @@ public static class LeadsApi
     }
 
     public static async Task<Results<Ok<Paged<LeadView>>, ValidationProblem>> ListLeads(
-        HttpContext http, SwitchboardDb db, string? status, string? ownerRepId, string? poolId, string? source, string? channel, string? campaign, int? page, int? pageSize, CancellationToken ct)
+        HttpContext http, SwitchboardDb db, TimeProvider time, string? status, string? ownerRepId, string? poolId, string? source, string? channel, string? campaign,
+        DateTimeOffset? from, DateTimeOffset? to, bool? slaBreached, string? q, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new FieldErrors();
         LeadStatus? wanted = null;
@@ -122,6 +123,11 @@ public static class LeadsApi
             }
         }
 
+        if (q is { Length: > Limits.Name })
+        {
+            errors.Add("q", $"longer than {Limits.Name} characters");
+        }
+
         Limits.CheckPage(errors, page, pageSize);
 
         if (errors.Any)
@@ -129,41 +135,12 @@ public static class LeadsApi
             return errors.ToProblem();
         }
 
-        var query = await Scopes.LeadsAsync(db, Caller.From(http.User), ct);
-        if (wanted is { } only)
-        {
-            query = query.Where(l => l.Status == only);
-        }
-
-        if (ownerRepId is not null)
-        {
-            query = query.Where(l => l.OwnerRepId == ownerRepId);
-        }
-
-        if (poolId is not null)
-        {
-            query = query.Where(l => l.PoolId == poolId);
-        }
-
-        if (channel is not null)
-        {
-            query = query.Where(l => l.Channel == channel);
-        }
-
-        if (campaign is not null)
-        {
-            query = query.Where(l => l.Campaign == campaign);
-        }
-
-        if (source is not null)
-        {
-            query = query.Where(l => l.Source == source);
-        }
-
+        var filter = new LeadFilter(wanted, ownerRepId, poolId, source, channel, campaign, from, to, slaBreached, q);
+        var query = filter.Apply(await Scopes.LeadsAsync(db, Caller.From(http.User), ct), db, time.GetUtcNow());
         var p = page ?? 1;
         var size = pageSize ?? 50;
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+        var rows = await query.Skip((p - 1) * size).Take(size).ToListAsync(ct);
         return TypedResults.Ok(new Paged<LeadView>([.. rows.Select(l => LeadView.From(l, null, null))], p, size, total));
     }
 

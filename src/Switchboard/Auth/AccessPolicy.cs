@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Pools;
+using Switchboard.Routing.Lifecycle;
 using Switchboard.Storage;
 
 namespace Switchboard.Auth;
@@ -195,7 +196,10 @@ public static class AccessPolicy
 /// <summary>What a scoped caller (<see cref="Access.Teams"/>, <see cref="Access.Own"/>, <see cref="Access.Offered"/>) can reach, for <see cref="AccessPolicy"/> and for lists.</summary>
 public static class Scopes
 {
-    /// <summary>The leads a caller may see: admin all; manager their teams' reps' leads; rep their own and those offered to them; integration what it created.</summary>
+    /// <summary>
+    /// The leads a caller may see: admin all; manager their teams' reps' leads and their teams' backlog
+    /// (<see cref="BacklogAsync"/>); rep their own and those offered to them; integration what it created.
+    /// </summary>
     public static async Task<IQueryable<LeadRow>> LeadsAsync(SwitchboardDb db, Caller caller, CancellationToken ct)
     {
         var leads = db.Leads.AsNoTracking();
@@ -205,12 +209,60 @@ public static class Scopes
                 return leads;
             case Roles.Manager:
                 var teamReps = await TeamRepIdsAsync(db, caller, ct);
-                return leads.Where(l => l.OwnerRepId != null && teamReps.Contains(l.OwnerRepId));
+                var (pools, held) = await BacklogReachAsync(db, caller, teamReps, ct);
+                return leads.Where(l => (l.OwnerRepId != null && teamReps.Contains(l.OwnerRepId)) ||
+                                        (l.Status == LeadStatus.Pooled && pools.Contains(l.PoolId!)) || held.Contains(l.Id));
             case Roles.Rep:
                 return leads.Where(l => l.OwnerRepId == caller.RepId || (l.Status == Switchboard.Routing.Lifecycle.LeadStatus.Offered && l.OfferedRepIds.Contains(caller.RepId!)));
             default:
                 return leads.Where(l => l.CreatedByKeyId == caller.KeyId);
         }
+    }
+
+    /// <summary>
+    /// The leads nobody owns that wait on the caller's teams: pooled in a pool the caller sees, or held by
+    /// a rule whose candidates include one of their reps. All of them for an admin; none for anyone else.
+    /// </summary>
+    public static async Task<IQueryable<LeadRow>> BacklogAsync(SwitchboardDb db, Caller caller, CancellationToken ct)
+    {
+        var waiting = db.Leads.AsNoTracking().Where(l => l.Status == LeadStatus.Held || l.Status == LeadStatus.Pooled);
+        switch (caller.Role)
+        {
+            case Roles.Admin:
+                return waiting;
+            case Roles.Manager:
+                var (pools, held) = await BacklogReachAsync(db, caller, await TeamRepIdsAsync(db, caller, ct), ct);
+                return waiting.Where(l => (l.Status == LeadStatus.Pooled && pools.Contains(l.PoolId!)) || held.Contains(l.Id));
+            default:
+                return waiting.Where(l => false);
+        }
+    }
+
+    /// <summary>
+    /// A manager's backlog: the pools they see, and the held leads whose latest decision weighed one of
+    /// their reps (a held lead has no owner; the rule that held it says whose it would be).
+    /// </summary>
+    private static async Task<(List<string> Pools, List<string> Held)> BacklogReachAsync(SwitchboardDb db, Caller caller, List<string> teamReps, CancellationToken ct)
+    {
+        var access = await PoolAccess.ForAsync(db, caller, ct);
+        var pools = (await db.Pools.AsNoTracking().ToListAsync(ct)).Where(access.Sees).Select(p => p.Id).ToList();
+        var traces = await db.Leads.AsNoTracking().Where(l => l.Status == LeadStatus.Held)
+            .Select(l => new { l.Id, Trace = db.Decisions.Where(d => d.LeadId == l.Id).OrderByDescending(d => d.Id).Select(d => d.TraceJson).FirstOrDefault() })
+            .ToListAsync(ct);
+        var mine = teamReps.ToHashSet(StringComparer.Ordinal);
+        var held = traces.Where(t => t.Trace is { } json && CandidatesOf(json).Any(mine.Contains)).Select(t => t.Id).ToList();
+        return (pools, held);
+    }
+
+    private static IEnumerable<string> CandidatesOf(string traceJson)
+    {
+        using var trace = System.Text.Json.JsonDocument.Parse(traceJson);
+        if (!trace.RootElement.TryGetProperty("candidates", out var candidates) || candidates.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return [.. candidates.EnumerateArray().Select(c => c.TryGetProperty("repId", out var rep) ? rep.GetString() ?? "" : "")];
     }
 
     /// <summary>The reps in a manager's teams (a rep: themselves).</summary>
