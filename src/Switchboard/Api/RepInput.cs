@@ -42,7 +42,6 @@ public sealed partial record RepInput
     public bool? Active { get; init; }
 
     private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    private static readonly string[] Statuses = ["available", "away", "offline"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     public static partial Regex IdShape();
@@ -116,9 +115,9 @@ public sealed partial record RepInput
             errors.Add("caps.maxOpen", "must be 0 or more");
         }
 
-        if (Status is not null && !Statuses.Contains(Status))
+        if (Distribution.RepAvailability.Problem(Status) is { } problem)
         {
-            errors.Add("status", "one of available, away, offline");
+            errors.Add("status", problem);
         }
     }
 

@@ -48,27 +48,14 @@ public static class RoutingApi
             return errors.ToProblem("The flow document is invalid.");
         }
 
-        var (_, problems) = await CheckAsync(document, db, ct);
+        var (_, problems) = await FlowEditing.CheckAsync(document, db, ct);
         errors.AddAll(problems);
         if (errors.Any)
         {
             return errors.ToProblem("The flow document is invalid.");
         }
 
-        // Serialized with routing so that version numbers never collide between instances.
-        await using var tx = await db.BeginRoutingTransactionAsync(ct);
-        var version = (await db.FlowVersions.MaxAsync(f => (int?)f.Version, ct) ?? 0) + 1;
-        db.FlowVersions.Add(new FlowVersionRow
-        {
-            Version = version,
-            Document = text,
-            Format = format,
-            CreatedAt = time.GetUtcNow(),
-            CreatedByKeyId = Caller.From(http.User).KeyId,
-        });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        retrier.Poke();
+        var version = await FlowEditing.SaveAsync(db, retrier, text, format, Caller.From(http.User).KeyId, time.GetUtcNow(), ct);
         return TypedResults.Ok(new FlowSaved(version));
     }
 
@@ -185,7 +172,7 @@ public static class RoutingApi
             }
             else
             {
-                (candidate, var problems) = await CheckAsync(document, db, ct);
+                (candidate, var problems) = await FlowEditing.CheckAsync(document, db, ct);
                 errors.AddAll(problems.Select(p => ($"flow.{p.Field}", p.Message)));
             }
         }
@@ -208,15 +195,6 @@ public static class RoutingApi
         var view = DecisionView.From(outcome.Decision);
         var caller = Caller.From(http.User);
         return TypedResults.Ok(new DryRunResult(caller.IsAdmin ? view : view.Within(new HashSet<string>(await Scopes.TeamRepIdsAsync(db, caller, ct), StringComparer.Ordinal))));
-    }
-
-    /// <summary>What a saved flow must pass, for a PUT and for a candidate in a dry-run alike: it compiles, and names only what exists.</summary>
-    private static async Task<(CompiledFlow? Flow, List<(string Field, string Message)> Problems)> CheckAsync(FlowDocument document, SwitchboardDb db, CancellationToken ct)
-    {
-        var (flow, errors) = FlowCompiler.Compile(document, 0);
-        List<(string, string)> problems = [.. errors.Select(e => (e.Field, e.Message))];
-        problems.AddRange(await References.MissingAsync(db, References.InFlow(document), ct));
-        return (flow, problems);
     }
 }
 
