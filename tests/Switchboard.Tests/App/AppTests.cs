@@ -24,7 +24,7 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
         _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
-        await page.GotoAsync("/inbox");
+        await page.GotoAsync("/"); // each person's start page: a rep's inbox, a manager's team board
         await Expect(page).ToHaveURLAsync(new Regex("/signin"));
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
@@ -35,9 +35,9 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
     private async Task RepUserAsync(string repId, string? password = Password) =>
         await Admin.PostOk("/api/users", new { email = $"{repId}@example.com", role = "rep", repId, password });
 
-    /// <summary>Waits until the page's Blazor circuit is up, so clicks reach the server.</summary>
+    /// <summary>Waits until the page's Blazor circuit is up (not the static first render), so clicks and typing reach the server.</summary>
     private static async Task InteractiveAsync(IPage page) =>
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('.mud-layout') !== null");
+        await page.WaitForFunctionAsync("() => document.querySelector('#app-state[data-interactive=true]') !== null");
 
     [Fact]
     public async Task RepSeesALeadArriveWithoutReload_AcceptsIt_AndLogsACall()
@@ -180,6 +180,114 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
         await guess.GetByLabel("Password").FillAsync(Password);
         await guess.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(guess.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
+    }
+
+    [Fact]
+    public async Task AManagerSetsARepAway_AndTheNextLeadGoesToSomeoneElse()
+    {
+        await RoundRobinTeamAsync("ada", "bob");
+        await Admin.PostOk("/api/users", new { email = "max@example.com", role = "manager", teamIds = new[] { "sdr" }, password = Password });
+        var max = await SignInAsync("max@example.com");
+        await Expect(max).ToHaveURLAsync(new Regex("/team$"));
+        await InteractiveAsync(max);
+        var adaRow = max.Locator("tr[data-rep=ada]");
+        await Expect(adaRow).ToContainTextAsync("available");
+        await Expect(max.GetByRole(AriaRole.Heading, new() { Name = "Backlog: held and pooled (0)" })).ToBeVisibleAsync();
+
+        await max.GetByRole(AriaRole.Button, new() { Name = "Set ADA away" }).ClickAsync();
+        await Expect(max.GetByText("ADA is away until set back: new leads go to others.")).ToBeVisibleAsync();
+        await Expect(adaRow).ToContainTextAsync("away until set back");
+        await Expect(adaRow).ToContainTextAsync("no: away");
+
+        // Round-robin would give the next two leads to each rep once; with ada away, both go to bob.
+        for (var i = 0; i < 2; i++)
+        {
+            var lead = await Admin.PostOk("/api/leads", new { firstName = "Lead", lastName = $"N{i}", email = $"n{i}@example.com" });
+            Assert.Equal("bob", lead["ownerRepId"].Str());
+        }
+
+        await Expect(max.Locator("tr[data-rep=bob]")).ToContainTextAsync("2 / —"); // two open, no cap: live, no reload
+        await max.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"team-{Database.Name}.png"), FullPage = true });
+        var audit = await (await Admin.GetAsync("/api/audit?entity=rep")).Json();
+        Assert.Contains(audit["items"]!.AsArray(), a => a!["entityId"].Str() == "ada" && a["actor"].Str() == "max@example.com");
+
+        await max.GetByRole(AriaRole.Button, new() { Name = "Set ADA back" }).ClickAsync();
+        await Expect(adaRow).ToContainTextAsync("yes");
+        Assert.Equal("ada", (await Admin.PostOk("/api/leads", new { firstName = "Lead", lastName = "Back", email = "back@example.com" }))["ownerRepId"].Str());
+    }
+
+    [Fact]
+    public async Task AManagerReassignsAHeldLeadFromTheBacklog_ByHand_AndTheTraceNamesThem()
+    {
+        await RoundRobinTeamAsync("ada", "bob");
+        await Admin.PatchOk("/api/reps/ada", new { status = "away" });
+        await Admin.PutFlow("rules:\n  - name: main\n    assign: { to: { reps: [ada] }, strategy: round-robin }\n    whenNoneEligible: hold\nfallback: { pool: unassigned }\n");
+        var id = (await Admin.PostOk("/api/leads", new { firstName = "Held", lastName = "Lead", email = "held@example.com" }))["id"].Str();
+        await Admin.PostOk("/api/users", new { email = "max@example.com", role = "manager", teamIds = new[] { "sdr" }, password = Password });
+
+        var max = await SignInAsync("max@example.com");
+        await InteractiveAsync(max);
+        await Expect(max.GetByRole(AriaRole.Heading, new() { Name = "Backlog: held and pooled (1)" })).ToBeVisibleAsync();
+        await Expect(max.GetByRole(AriaRole.Row).Filter(new() { HasText = "Held Lead" })).ToContainTextAsync("away");
+
+        await max.GetByRole(AriaRole.Link, new() { Name = "Held Lead" }).ClickAsync();
+        await Expect(max).ToHaveURLAsync(new Regex($"/leads/{id}$"));
+        await InteractiveAsync(max);
+        await Expect(max.GetByRole(AriaRole.Button, new() { Name = "Give to ADA" })).ToBeVisibleAsync(); // the flow's one candidate, with why not
+        await max.GetByLabel("Reassign to").ClickAsync();
+        await max.Locator(".mud-popover-open").GetByText("BOB", new() { Exact = true }).ClickAsync();
+        await max.GetByRole(AriaRole.Button, new() { Name = "Reassign", Exact = true }).ClickAsync();
+        await Expect(max.GetByText("Reassigned: given to bob.")).ToBeVisibleAsync();
+        await Expect(max.GetByText("picked by max@example.com").First).ToBeVisibleAsync();
+
+        var lead = await (await Admin.GetAsync($"/api/leads/{id}")).Json();
+        Assert.Equal("bob", lead["ownerRepId"].Str());
+        Assert.Equal("max@example.com", lead["decision"]!["chosenBy"].Str());
+        Assert.Equal("hand-picked", lead["decision"]!["strategy"].Str());
+        Assert.Contains(lead["decision"]!["candidates"]!.AsArray(), c => c!["repId"].Str() == "ada" && !c["eligible"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task AnAdminSavesABrokenFlow_SeesWhere_FixesIt_DryRuns_Saves_AndRollsBack()
+    {
+        await RoundRobinTeamAsync("ada", "bob");
+        await Admin.PostOk("/api/users", new { email = "root@example.com", role = "admin", password = Password });
+        var root = await SignInAsync("root@example.com");
+        await root.GotoAsync("/admin/flow");
+        await InteractiveAsync(root);
+        await Expect(root.GetByText("Version 1 is live.")).ToBeVisibleAsync();
+
+        var editor = root.GetByLabel("Flow (YAML)");
+        const string broken = "rules:\n  - name: main\n    assign: { to: { team: sdr }, strategy: round-robbin }\nfallback: { pool: unassigned }\n";
+        await editor.FillAsync(broken);
+        await root.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(root.GetByText("Not saved: the flow has 1 problem; version 1 stays live.")).ToBeVisibleAsync();
+        await Expect(root.Locator(".flow-problems")).ToContainTextAsync("Line 3, column 34");
+        await Expect(root.Locator(".flow-problems")).ToContainTextAsync("rules[0].assign.strategy");
+        await root.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"flow-{Database.Name}.png"), FullPage = true });
+
+        await editor.FillAsync("rules:\n  - name: ada-only\n    assign: { to: { reps: [ada] }, strategy: round-robin }\nfallback: { pool: unassigned }\n");
+        await root.GetByLabel("Or a lead as JSON").FillAsync("{\"email\": \"try@example.com\"}");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Dry run" }).ClickAsync();
+        await Expect(root.GetByText("Dry run: nothing was written.")).ToBeVisibleAsync();
+        await Expect(root.GetByText("ada-only").First).ToBeVisibleAsync();
+        Assert.Equal(1, (await (await Admin.GetAsync("/api/routing/flow")).Json())["version"]!.GetValue<int>());
+
+        await root.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(root.GetByText("Saved as version 2: it routes the next lead.")).ToBeVisibleAsync();
+        Assert.Equal("ada", (await Admin.PostOk("/api/leads", new { email = "a1@example.com" }))["ownerRepId"].Str());
+        Assert.Equal("ada", (await Admin.PostOk("/api/leads", new { email = "a2@example.com" }))["ownerRepId"].Str());
+
+        await root.GetByRole(AriaRole.Button, new() { Name = "Show differences" }).ClickAsync();
+        await Expect(root.Locator(".flow-diff .added")).ToHaveTextAsync(["+   - name: ada-only", "+     assign: { to: { reps: [ada] }, strategy: round-robin }"]);
+        await Expect(root.Locator(".flow-diff .removed")).ToHaveTextAsync(["-   - name: main", "-     assign: { to: { team: sdr }, strategy: round-robin }"]);
+        await Expect(root.GetByText("From version 1 to 2: 2 lines added, 2 removed.")).ToBeVisibleAsync();
+
+        await root.GetByRole(AriaRole.Button, new() { Name = "Roll back to version 1" }).ClickAsync();
+        await Expect(root.GetByText("Rolled back: version 1's flow is live again as version 3.")).ToBeVisibleAsync();
+        var flow = await (await Admin.GetAsync("/api/routing/flow")).Json();
+        Assert.Equal(3, flow["version"]!.GetValue<int>());
+        Assert.Contains("team: sdr", flow["document"].Str());
     }
 
     protected override async ValueTask TearDownAsync()
