@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Distribution;
 using Switchboard.Auth;
 using Switchboard.Capture;
 using Switchboard.Intake;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
+using Switchboard.Distribution;
 using Switchboard.Auth;
 using Switchboard.Capture;
 using Switchboard.Storage;

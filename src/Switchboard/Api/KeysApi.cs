@@ -33,33 +33,10 @@ public static class KeysApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        var teamIds = input!.TeamIds ?? [];
-        if (string.IsNullOrWhiteSpace(input.Name))
-        {
-            errors.Add("name", "required: a name that says who or what uses the key");
-        }
-
-        await Grants.CheckAsync(db, errors, input.Role, input.RepId, teamIds, Roles.All, "key", ct);
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var secret = ApiKeySecrets.NewKey();
-        var row = new ApiKeyRow
-        {
-            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
-            Name = input.Name!.Trim(),
-            Role = input.Role!,
-            RepId = input.RepId,
-            TeamIds = [.. teamIds.Distinct()],
-            KeyHash = ApiKeySecrets.Hash(secret),
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.ApiKeys.Add(row);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/keys/{row.Id}", new KeyCreated(row.Id, secret, row.Role, row.Name, row.RepId, row.TeamIds));
+        var (row, secret, errors) = await ApiKeySecrets.IssueAsync(db, input!.Name, input.Role, input.RepId, input.TeamIds ?? [], time.GetUtcNow(), ct);
+        return row is null
+            ? errors.ToProblem()
+            : TypedResults.Created($"/api/keys/{row.Id}", new KeyCreated(row.Id, secret!, row.Role, row.Name, row.RepId, row.TeamIds));
     }
 
     public static async Task<Ok<List<KeyView>>> ListKeys(SwitchboardDb db, CancellationToken ct)
@@ -70,15 +47,6 @@ public static class KeysApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, SwitchboardDb db, TimeProvider time, ApiKeyCache cache, CancellationToken ct)
     {
-        var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
-        if (row is null)
-        {
-            return Problems.NotFound($"no key '{id}'");
-        }
-
-        row.RevokedAt ??= time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        cache.Forget();
-        return TypedResults.NoContent();
+        return await ApiKeySecrets.RevokeAsync(db, cache, id, time.GetUtcNow(), ct) ? TypedResults.NoContent() : Problems.NotFound($"no key '{id}'");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Distribution;
 using Switchboard.Pools;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;

@@ -1,3 +1,4 @@
+using Switchboard.Distribution;
 using Switchboard.Routing.Model;
 using Switchboard.Storage;
 

@@ -33,23 +33,12 @@ public static class RepsApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        await input!.ValidateAsync(db, errors, ct);
-        if (errors.Any)
+        var (row, errors, conflict) = await input!.SaveAsync(db, null, time.GetUtcNow(), ct);
+        if (row is null)
         {
-            return errors.ToProblem();
+            return conflict is null ? errors.ToProblem() : Problems.Conflict(conflict);
         }
 
-        if (await db.Reps.AnyAsync(r => r.Id == input.Id, ct))
-        {
-            return Problems.Conflict($"rep '{input.Id}' already exists");
-        }
-
-        var now = time.GetUtcNow();
-        var row = new RepRow { Id = input.Id!, Name = input.Name!, CreatedAt = now };
-        input.ApplyTo(row, now);
-        db.Reps.Add(row);
-        await db.SaveChangesAsync(ct);
         retrier.Poke();
         return TypedResults.Created($"/api/reps/{row.Id}", RepView.From(row, RepLoad.Zero));
     }
@@ -128,15 +117,12 @@ public static class RepsApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        await input!.ValidateAsync(db, errors, ct);
+        var (_, errors, _) = await input!.SaveAsync(db, row, time.GetUtcNow(), ct);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        input.ApplyTo(row, time.GetUtcNow());
-        await db.SaveChangesAsync(ct);
         retrier.Poke(); // a rep back from away may be just who a held lead waits for
         return TypedResults.Ok(RepView.From(row, null));
     }

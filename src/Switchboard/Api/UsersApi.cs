@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -51,39 +50,15 @@ public static class UsersApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        var email = input!.Email?.Trim();
-        if (email is null || !new EmailAddressAttribute().IsValid(email))
+        var added = await UserAccounts.AddAsync(db, users, emails, new NewUser(input!.Email, input.Role, input.RepId, input.TeamIds ?? [], input.Password), time.GetUtcNow(), ct);
+        if (added.Conflict is { } conflict)
         {
-            errors.Add("email", "required: an email address like name@example.com");
+            return Problems.Conflict(conflict);
         }
 
-        var teamIds = input.TeamIds ?? [];
-        await Grants.CheckAsync(db, errors, input.Role, input.RepId, teamIds, Grants.PersonRoles, "user", ct);
-        if (input.RepId is { } repId && await db.Users.AnyAsync(u => u.RepId == repId, ct))
-        {
-            errors.Add("repId", $"rep '{repId}' already has a user");
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        if (await users.FindByEmailAsync(email!) is not null)
-        {
-            return Problems.Conflict($"a user with email '{email}' already exists");
-        }
-
-        var user = new UserRow { UserName = email, Email = email, Role = input.Role!, RepId = input.RepId, TeamIds = [.. teamIds.Distinct()], CreatedAt = time.GetUtcNow() };
-        var created = input.Password is { } password ? await users.CreateAsync(user, password) : await users.CreateAsync(user);
-        if (!created.Succeeded)
-        {
-            return IdentityProblem(created);
-        }
-
-        var (link, mailed) = input.Password is null ? await emails.InviteAsync(users, user, ct) : (null, false);
-        return TypedResults.Created($"/api/users/{user.Id}", new UserCreated(UserView.From(user, time.GetUtcNow()), link, mailed));
+        return added.User is { } user
+            ? TypedResults.Created($"/api/users/{user.Id}", new UserCreated(UserView.From(user, time.GetUtcNow()), added.InviteUrl, added.InviteMailed))
+            : added.Errors.ToProblem();
     }
 
     public static async Task<Ok<List<UserView>>> ListUsers(SwitchboardDb db, TimeProvider time, CancellationToken ct)
@@ -113,40 +88,8 @@ public static class UsersApi
             return Problems.NotFound($"no user '{id}'");
         }
 
-        var role = input!.Role ?? user.Role;
-        var repId = input.RepId ?? (input.Role is null || input.Role == Roles.Rep ? user.RepId : null);
-        var teamIds = input.TeamIds ?? (role == Roles.Manager ? [.. user.TeamIds] : []);
-        var errors = new FieldErrors();
-        await Grants.CheckAsync(db, errors, role, repId, teamIds, Grants.PersonRoles, "user", ct);
-        if (repId is not null && repId != user.RepId && await db.Users.AnyAsync(u => u.RepId == repId, ct))
-        {
-            errors.Add("repId", $"rep '{repId}' already has a user");
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        (user.Role, user.RepId, user.TeamIds) = (role, repId, [.. teamIds.Distinct()]);
-        if (input.Password is { } password)
-        {
-            var token = await users.GeneratePasswordResetTokenAsync(user);
-            if (await users.ResetPasswordAsync(user, token, password) is { Succeeded: false } reset)
-            {
-                return IdentityProblem(reset);
-            }
-        }
-
-        if (input.Locked is { } locked)
-        {
-            user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
-            user.AccessFailedCount = 0;
-        }
-
-        user.SecurityStamp = Guid.NewGuid().ToString("N"); // signed-in sessions re-read who they are
-        var updated = await users.UpdateAsync(user);
-        return updated.Succeeded ? TypedResults.Ok(UserView.From(user, time.GetUtcNow())) : IdentityProblem(updated);
+        var errors = await UserAccounts.ChangeAsync(db, users, user, new UserChange(input!.Role, input.RepId, input.TeamIds, input.Password, input.Locked), ct);
+        return errors.Any ? errors.ToProblem() : TypedResults.Ok(UserView.From(user, time.GetUtcNow()));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(string id, UserManager<UserRow> users, CancellationToken ct)
@@ -158,17 +101,5 @@ public static class UsersApi
 
         await users.DeleteAsync(user);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>Identity's refusal (a weak password, a taken email) as a 400 naming the field.</summary>
-    private static ValidationProblem IdentityProblem(IdentityResult result)
-    {
-        var errors = new FieldErrors();
-        foreach (var e in result.Errors)
-        {
-            errors.Add(e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? "email" : "user", e.Description);
-        }
-
-        return errors.ToProblem();
     }
 }

@@ -40,6 +40,7 @@ public static class WebhooksApi
         hooks.MapGet("/{id}", GetWebhook);
         hooks.MapDelete("/{id}", DeleteWebhook);
         hooks.MapGet("/{id}/deliveries", ListDeliveries);
+        hooks.MapPost("/{id}/deliveries/{deliveryId:long}/resend", ResendDelivery);
         return api;
     }
 
@@ -52,86 +53,18 @@ public static class WebhooksApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(input!.Url))
-        {
-            errors.Add("url", "required");
-        }
-        else if (await StandardWebhooks.RefuseAsync(input.Url, options.WebhooksAllowPrivate, ct) is { } refused)
-        {
-            errors.Add("url", refused);
-        }
-
-        if (input.Events is not { Count: > 0 })
-        {
-            errors.Add("events", $"at least one: * or {string.Join(", ", LeadNotifications.Types.Values.Distinct())}");
-        }
-
-        foreach (var (e, i) in (input.Events ?? []).Select((e, i) => (e, i)))
-        {
-            if (e != "*" && !LeadNotifications.Types.Values.Contains(e))
-            {
-                errors.Add($"events[{i}]", $"unknown event '{e}'");
-            }
-        }
-
-        foreach (var (field, i) in (input.ExcludeFields ?? []).Select((f, i) => (f, i)))
-        {
-            if (!EventPayload.IsLeadField(field))
-            {
-                errors.Add($"excludeFields[{i}]", $"'{field}' is not a lead field; use the names of GET /api/leads/{{id}}, e.g. email, phone, company.name, attributes");
-            }
-        }
-
-        string[] teams = [.. input.TeamIds ?? []];
-        string[] reps = [.. input.RepIds ?? []];
-        foreach (var missing in teams.Except(await db.Teams.Where(t => teams.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct)))
-        {
-            errors.Add("teamIds", $"team '{missing}' does not exist");
-        }
-
-        foreach (var missing in reps.Except(await db.Reps.Where(r => reps.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct)))
-        {
-            errors.Add("repIds", $"rep '{missing}' does not exist");
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var now = time.GetUtcNow();
-        var row = new WebhookRow
-        {
-            Id = "wh_" + Guid.CreateVersion7(now).ToString("N"),
-            Url = input.Url!,
-            Events = [.. input.Events!.Distinct()],
-            TeamIds = teams,
-            RepIds = reps,
-            ExcludeFields = [.. (input.ExcludeFields ?? []).Distinct()],
-            Secret = StandardWebhooks.NewSecret(),
-            CreatedAt = now,
-        };
-        db.Webhooks.Add(row);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/webhooks/{row.Id}", new WebhookCreated(row.Id, row.Secret, WebhookView.From(row)));
+        var (row, errors) = await WebhookSubscriptions.SubscribeAsync(
+            db, options, input!.Url, input.Events, input.TeamIds, input.RepIds, input.ExcludeFields, time.GetUtcNow(), ct);
+        return row is null
+            ? errors.ToProblem()
+            : TypedResults.Created($"/api/webhooks/{row.Id}", new WebhookCreated(row.Id, row.Secret, WebhookView.From(row)));
     }
 
     public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> GetWebhook(string id, SwitchboardDb db, CancellationToken ct) =>
         await db.Webhooks.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct) is { } row ? TypedResults.Ok(WebhookView.From(row)) : Problems.NotFound($"no webhook '{id}'");
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(string id, SwitchboardDb db, CancellationToken ct)
-    {
-        if (await db.Webhooks.FirstOrDefaultAsync(w => w.Id == id, ct) is not { } row)
-        {
-            return Problems.NotFound($"no webhook '{id}'");
-        }
-
-        db.Webhooks.Remove(row); // tracked, so the audit log keeps what it was
-        await db.SaveChangesAsync(ct);
-        await db.Deliveries.Where(d => d.WebhookId == id && d.Status == "pending").ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, "cancelled"), ct);
-        return TypedResults.NoContent();
-    }
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(string id, SwitchboardDb db, CancellationToken ct) =>
+        await WebhookSubscriptions.UnsubscribeAsync(db, id, ct) ? TypedResults.NoContent() : Problems.NotFound($"no webhook '{id}'");
 
     /// <summary>Newest first: each event's delivery with every attempt (status code or error, time taken).</summary>
     public static async Task<Results<Ok<List<DeliveryView>>, ProblemHttpResult>> ListDeliveries(string id, SwitchboardDb db, int? limit, CancellationToken ct)
@@ -148,4 +81,13 @@ public static class WebhooksApi
             d.Id, d.EventId, d.Type, d.Status, d.Attempts, d.Status == "pending" ? d.NextAttemptAt : null, d.LastStatusCode, d.LastError, d.DeliveredAt,
             [.. attempts[d.Id].Select(a => new AttemptView(a.At, a.StatusCode, a.Error, a.Milliseconds))])).ToList());
     }
+
+    /// <summary>Sends a finished delivery again now, with a fresh round of retries.</summary>
+    public static async Task<Results<Accepted, ProblemHttpResult>> ResendDelivery(string id, long deliveryId, SwitchboardDb db, TimeProvider time, CancellationToken ct) =>
+        await WebhookSubscriptions.ResendAsync(db, id, deliveryId, time.GetUtcNow(), ct) switch
+        {
+            Resend.Queued => TypedResults.Accepted($"/api/webhooks/{id}/deliveries"),
+            Resend.NotFound => Problems.NotFound($"no delivery {deliveryId} of webhook '{id}'"),
+            var refused => Problems.Conflict(WebhookSubscriptions.Explain(refused)),
+        };
 }

@@ -129,6 +129,7 @@ public static class AccessPolicy
         new("GET", "/api/webhooks/{id}", A, N, N, N),
         new("DELETE", "/api/webhooks/{id}", A, N, N, N),
         new("GET", "/api/webhooks/{id}/deliveries", A, N, N, N),
+        new("POST", "/api/webhooks/{id}/deliveries/{deliveryId}/resend", A, N, N, N),
 
         new("GET", "/api/reports/response-times", A, T, N, N), // a manager: their teams' reps
 

@@ -40,6 +40,56 @@ public static class ApiKeySecrets
     public static string Hash(string key) => Sha256.Hex(key);
 
     /// <summary>
+    /// A new key for <c>POST /api/keys</c> and the app's key screen: the row (stored with the secret's
+    /// hash) and the secret, which is shown once; or the fields at fault.
+    /// </summary>
+    public static async Task<(ApiKeyRow? Row, string? Secret, FieldErrors Errors)> IssueAsync(
+        SwitchboardDb db, string? name, string? role, string? repId, IReadOnlyCollection<string> teamIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add("name", "required: a name that says who or what uses the key");
+        }
+
+        await Grants.CheckAsync(db, errors, role, repId, teamIds, Roles.All, "key", ct);
+        if (errors.Any)
+        {
+            return (null, null, errors);
+        }
+
+        var secret = NewKey();
+        var row = new ApiKeyRow
+        {
+            Id = Guid.CreateVersion7(now).ToString(),
+            Name = name!.Trim(),
+            Role = role!,
+            RepId = repId,
+            TeamIds = [.. teamIds.Distinct()],
+            KeyHash = Hash(secret),
+            CreatedAt = now,
+        };
+        db.ApiKeys.Add(row);
+        await db.SaveChangesAsync(ct);
+        return (row, secret, errors);
+    }
+
+    /// <summary>Revokes a key (false when there is none); it stops working at once on this instance.</summary>
+    public static async Task<bool> RevokeAsync(SwitchboardDb db, ApiKeyCache cache, string id, DateTimeOffset now, CancellationToken ct)
+    {
+        var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (row is null)
+        {
+            return false;
+        }
+
+        row.RevokedAt ??= now;
+        await db.SaveChangesAsync(ct);
+        cache.Forget();
+        return true;
+    }
+
+    /// <summary>
     /// Makes sure an admin key exists: SWITCHBOARD_ADMIN_KEY when set, else a new one printed once.
     /// </summary>
     public static async Task EnsureAdminKeyAsync(IServiceProvider services, SwitchboardOptions options, TimeProvider time, TextWriter output)

@@ -36,37 +36,30 @@ public static class UsersCommand
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var services = scope.ServiceProvider;
-                var errors = new FieldErrors();
-                var teamIds = parse.GetValue(teams) ?? [];
-                await Grants.CheckAsync(services.GetRequiredService<SwitchboardDb>(), errors, parse.GetValue(role), parse.GetValue(rep), teamIds, Grants.PersonRoles, "user", ct);
-                if (errors.Any)
+                var added = await UserAccounts.AddAsync(
+                    services.GetRequiredService<SwitchboardDb>(), services.GetRequiredService<UserManager<UserRow>>(), services.GetRequiredService<AccountEmails>(),
+                    new NewUser(parse.GetValue(email), parse.GetValue(role), parse.GetValue(rep), parse.GetValue(teams) ?? [], parse.GetValue(password)),
+                    services.GetRequiredService<TimeProvider>().GetUtcNow(), ct, emailConfirmed: true);
+                if (added.Conflict is { } conflict)
                 {
-                    foreach (var (field, reasons) in errors.All)
+                    await Console.Error.WriteLineAsync($"switchboard: {conflict}");
+                    return 2;
+                }
+
+                if (added.User is not { } user)
+                {
+                    foreach (var (field, reasons) in added.Errors.All)
                     {
-                        await Console.Error.WriteLineAsync($"switchboard: --{field}: {string.Join("; ", reasons)}");
+                        await Console.Error.WriteLineAsync($"switchboard: --{(field == "repId" ? "rep" : field == "teamIds" ? "team" : field)}: {string.Join("; ", reasons)}");
                     }
 
                     return 2;
                 }
 
-                var users = services.GetRequiredService<UserManager<UserRow>>();
-                var address = parse.GetValue(email)!.Trim();
-                var user = new UserRow
-                {
-                    UserName = address, Email = address, EmailConfirmed = true, Role = parse.GetValue(role)!, RepId = parse.GetValue(rep),
-                    TeamIds = [.. teamIds.Distinct()], CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                };
-                var created = parse.GetValue(password) is { } secret ? await users.CreateAsync(user, secret) : await users.CreateAsync(user);
-                if (!created.Succeeded)
-                {
-                    await Console.Error.WriteLineAsync($"switchboard: {string.Join(" ", created.Errors.Select(e => e.Description))}");
-                    return 2;
-                }
-
+                var address = user.Email;
                 if (parse.GetValue(password) is null)
                 {
-                    var (link, _) = await services.GetRequiredService<AccountEmails>().InviteAsync(users, user, ct);
-                    Console.WriteLine($"Added {address} ({user.Role}). They choose a password at: {link}");
+                    Console.WriteLine($"Added {address} ({user.Role}). They choose a password at: {added.InviteUrl}");
                 }
                 else
                 {

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Auth;
+using Switchboard.Storage;
 
 namespace Switchboard.Tests.Api;
 
@@ -93,6 +95,18 @@ public sealed class AccessTableTests() : HostedTests(new SqliteDatabase())
         };
     }
 
+    /// <summary>A given-up delivery of a spare webhook, to send again.</summary>
+    private async Task<string> ResendPathAsync()
+    {
+        var hook = await SpareAsync("/api/webhooks/{id}");
+        await using var scope = Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        var delivery = new DeliveryRow { WebhookId = hook, EventId = "evt_spare" + Next(), Type = "lead.created", Status = "failed", Attempts = 9 };
+        db.Deliveries.Add(delivery);
+        await db.SaveChangesAsync();
+        return $"/api/webhooks/{hook}/deliveries/{delivery.Id}/resend";
+    }
+
     private async Task<string> PutHolidaysAsync(string region)
     {
         (await Admin.PutAsJsonAsync($"/api/holidays/{region}", new { name = region, dates = new[] { "2026-12-25" } })).EnsureSuccessStatusCode();
@@ -157,7 +171,8 @@ public sealed class AccessTableTests() : HostedTests(new SqliteDatabase())
                 var scoped = rule.Resource is { } kind && Roles.All.Any(r => rule.For(r) is Access.Own or Access.Teams or Access.Offered) && rule.Method != "DELETE";
                 if (!scoped)
                 {
-                    var path = rule.Path.Contains('{', StringComparison.Ordinal) ? Fill(rule.Path, await SpareAsync(PathOf(rule.Path))) : rule.Path;
+                    var path = rule.Path.EndsWith("/resend", StringComparison.Ordinal) ? await ResendPathAsync()
+                        : rule.Path.Contains('{', StringComparison.Ordinal) ? Fill(rule.Path, await SpareAsync(PathOf(rule.Path))) : rule.Path;
                     var (status, body) = await CallAsync(role, rule, path);
                     Check(Cell(path), access == Access.No ? status == HttpStatusCode.Forbidden : status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && !Hidden(status, body), status, body);
                     if (access is Access.Teams or Access.Own && ListOf.TryGetValue(rule.Path, out var listed))

@@ -173,6 +173,24 @@ public abstract class WebhookTests(TestDatabase database) : HostedTests(database
         Assert.Single(goneLog, d => d!["lastStatusCode"]?.GetValue<int>() == 410); // one 410, then nothing more is sent there
         Assert.All(goneLog, d => Assert.Equal("disabled", d!["status"].Str()));
 
+        // Sent again by hand: the same event, once more, under its own id; a disabled subscription's is refused.
+        var again = log[0]!;
+        var receivedBefore = _received.Count(r => r.Id == again["eventId"].Str());
+        Assert.Equal(HttpStatusCode.Accepted, (await Admin.PostAsync($"/api/webhooks/{hook["id"].Str()}/deliveries/{again["id"]}/resend", null)).StatusCode);
+        for (var i = 0; i < 100 && _received.Count(r => r.Id == again["eventId"].Str()) == receivedBefore; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(receivedBefore + 1, _received.Count(r => r.Id == again["eventId"].Str()));
+        var resent = (await (await Admin.GetAsync($"/api/webhooks/{hook["id"].Str()}/deliveries")).JsonArray()).Single(d => d!["id"]!.ToString() == again["id"]!.ToString())!;
+        Assert.Equal("delivered", resent["status"].Str());
+        Assert.Equal(again["log"]!.AsArray().Count + 1, resent["log"]!.AsArray().Count);
+        var refused = await Admin.PostAsync($"/api/webhooks/{gone["id"].Str()}/deliveries/{goneLog[0]!["id"]}/resend", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("410 Gone", (await refused.Json())["detail"].Str(), StringComparison.Ordinal);
+
         // A month later the handled events and their delivery logs are gone; nothing else is.
         _clock.Advance(TimeSpan.FromDays(31));
         var outboxLeft = -1;

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,6 +20,9 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
     private const string Password = "a-long-test-password";
 
     private readonly List<IBrowserContext> _contexts = [];
+
+    // The webhook screen's test posts to a receiver on this machine.
+    protected override Task<ServiceHost> StartAsync(string db) => ServiceHost.StartAsync(db, settings: new Dictionary<string, string> { ["WEBHOOKS_ALLOW_PRIVATE"] = "true" });
 
     /// <summary>A fresh browser session (its own cookies), signed in as <paramref name="email"/>.</summary>
     private async Task<IPage> SignInAsync(string email, string password = Password)
@@ -122,6 +129,7 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
         var claimed = await adaApi.PostAsJsonAsync("/api/pools/hot/claims", new { });
         Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
         await Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Claim" })).ToHaveCountAsync(0, new() { Timeout = 3_000 });
+        await Expect(bob.GetByRole(AriaRole.Status).Filter(new() { HasText = "Someone else claimed this lead first." })).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -296,6 +304,107 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
         {
             await context.CloseAsync();
         }
+    }
+
+    [Fact]
+    public async Task AnAdminSetsUpARep_TheirSignIn_AKey_AndAWebhook_FixingWhatTheScreensFlag()
+    {
+        await RoundRobinTeamAsync("ada");
+        await Admin.PostOk("/api/users", new { email = "root@example.com", role = "admin", password = Password });
+        var root = await SignInAsync("root@example.com");
+
+        // A rep with working hours: a malformed Monday is named next to its field, and nothing is saved.
+        await root.GotoAsync("/admin/reps");
+        await InteractiveAsync(root);
+        await root.GetByLabel("Id", new() { Exact = true }).FillAsync("cy");
+        await root.GetByLabel("Name", new() { Exact = true }).FillAsync("Cy Young");
+        await root.GetByLabel("Monday").FillAsync("9-5");
+        await root.GetByLabel("Per day").FillAsync("5");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Add rep" }).ClickAsync();
+        await Expect(root.GetByText("Not saved: see the fields marked below.")).ToBeVisibleAsync();
+        await Expect(root.GetByText("each block is", new() { Exact = false }).First).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync("/api/reps/cy")).StatusCode);
+        await root.GetByLabel("Monday").FillAsync("09:00-12:00, 13:00-17:00");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Add rep" }).ClickAsync();
+        await Expect(root.GetByText("Added Cy Young (cy).")).ToBeVisibleAsync();
+        var cy = await (await Admin.GetAsync("/api/reps/cy")).Json();
+        Assert.Equal("[[\"09:00\",\"12:00\"],[\"13:00\",\"17:00\"]]", cy["workingHours"]!["mon"]!.ToJsonString());
+        Assert.Equal(5, cy["caps"]!["perDay"]!.GetValue<int>());
+
+        // Their sign-in: an invitation link to choose a password, which works.
+        await root.GotoAsync("/admin/users");
+        await InteractiveAsync(root);
+        await root.GetByLabel("Email").FillAsync("cy@example.com");
+        await root.GetByLabel("Rep record").ClickAsync();
+        await root.Locator(".mud-popover-open").GetByText("Cy Young (cy)").ClickAsync();
+        await root.GetByRole(AriaRole.Button, new() { Name = "Add person" }).ClickAsync();
+        await Expect(root.GetByText("Added cy@example.com.", new() { Exact = false })).ToBeVisibleAsync();
+        var link = await root.Locator("code.invite-link").InnerTextAsync();
+        Assert.Contains("/account/password", link, StringComparison.Ordinal);
+        var users = await (await Admin.GetAsync("/api/users")).JsonArray();
+        Assert.Contains(users, u => u!["email"].Str() == "cy@example.com" && u["repId"].Str() == "cy" && !u["hasPassword"]!.GetValue<bool>());
+
+        // A key: shown once, works, and stops working when revoked.
+        await root.GotoAsync("/admin/keys");
+        await InteractiveAsync(root);
+        await root.GetByLabel("Name").FillAsync("Website backend");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Make key" }).ClickAsync();
+        var secret = await root.Locator("code.key-secret").InnerTextAsync();
+        Assert.StartsWith("sb_", secret, StringComparison.Ordinal);
+        using (var website = Host.Client(secret))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await website.PostAsJsonAsync("/api/leads", new { email = "site@example.com" })).StatusCode);
+            await root.GetByRole(AriaRole.Button, new() { Name = "Revoke Website backend" }).ClickAsync();
+            await root.GetByRole(AriaRole.Button, new() { Name = "Yes, revoke Website backend" }).ClickAsync();
+            await Expect(root.GetByText("Key 'Website backend' is revoked", new() { Exact = false })).ToBeVisibleAsync();
+            Assert.Equal(HttpStatusCode.Unauthorized, (await website.PostAsJsonAsync("/api/leads", new { email = "site2@example.com" })).StatusCode);
+        }
+
+        // A webhook: its delivery log, and one delivery sent again by hand.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var receiver = builder.Build();
+        receiver.MapPost("/hook", (HttpRequest r) =>
+        {
+            received.Enqueue(r.Headers["webhook-id"].ToString());
+            return Results.Ok();
+        });
+        await receiver.StartAsync();
+        var url = receiver.Urls.First() + "/hook";
+        await root.GotoAsync("/admin/webhooks");
+        await InteractiveAsync(root);
+        await root.GetByLabel("Address (URL)").FillAsync("ftp://example.com/hook");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
+        await Expect(root.GetByText("Not subscribed: see the fields below.")).ToBeVisibleAsync();
+        await root.GetByLabel("Address (URL)").FillAsync(url);
+        await root.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
+        Assert.StartsWith("whsec_", await root.Locator("code.webhook-secret").InnerTextAsync(), StringComparison.Ordinal);
+        var hookId = (await (await Admin.GetAsync("/api/webhooks")).JsonArray()).Single(w => w!["url"].Str() == url)!["id"].Str();
+        await Admin.PostOk("/api/leads", new { firstName = "Hook", lastName = "Lead", email = "hook@example.com" });
+        for (var i = 0; i < 200 && !(await (await Admin.GetAsync($"/api/webhooks/{hookId}/deliveries")).JsonArray()).Any(d => d!["status"].Str() == "delivered"); i++)
+        {
+            await Task.Delay(100); // the service sends on its own clock; the screen is read once it has
+        }
+
+        await root.GetByRole(AriaRole.Button, new() { Name = $"Deliveries to {url}" }).ClickAsync();
+        var first = root.Locator(".deliveries tbody tr").Filter(new() { HasText = "delivered" }).First;
+        await Expect(first).ToBeVisibleAsync();
+        var resend = first.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send .* again$") });
+        var eventId = Regex.Match((await resend.GetAttributeAsync("aria-label"))!, "^Send (.*) again$").Groups[1].Value;
+        Assert.Single(received, id => id == eventId);
+        await resend.ClickAsync();
+        await Expect(root.GetByText("is queued to be sent again", new() { Exact = false })).ToBeVisibleAsync();
+        for (var i = 0; i < 200 && received.Count(id => id == eventId) < 2; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(2, received.Count(id => id == eventId)); // the same event, under its own id, once more
+        await root.GetByRole(AriaRole.Button, new() { Name = $"Deliveries to {url}" }).ClickAsync();
+        await Expect(root.Locator(".deliveries tbody tr").Filter(new() { HasText = eventId }).Locator("ul.attempts li")).ToHaveCountAsync(2);
+        await root.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"webhooks-{Database.Name}.png"), FullPage = true });
     }
 }
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Storage;
 
-namespace Switchboard.Api;
+namespace Switchboard.Distribution;
 
 public sealed record CapsInput(int? PerHour = null, int? PerDay = null, int? PerWeek = null, int? PerMonth = null, int? MaxOpen = null)
 {
@@ -115,10 +115,39 @@ public sealed partial record RepInput
             errors.Add("caps.maxOpen", "must be 0 or more");
         }
 
-        if (Distribution.RepAvailability.Problem(Status) is { } problem)
+        if (RepAvailability.Problem(Status) is { } problem)
         {
             errors.Add("status", problem);
         }
+    }
+
+    /// <summary>
+    /// Checks and stores a new rep, or the changes to <paramref name="existing"/> (tracked): the rep, or
+    /// the fields at fault, or a conflict. The caller pokes the held-lead retrier.
+    /// </summary>
+    public async Task<(RepRow? Row, FieldErrors Errors, string? Conflict)> SaveAsync(SwitchboardDb db, RepRow? existing, DateTimeOffset now, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        await ValidateAsync(db, errors, ct);
+        if (errors.Any)
+        {
+            return (null, errors, null);
+        }
+
+        if (existing is null && await db.Reps.AnyAsync(r => r.Id == Id, ct))
+        {
+            return (null, errors, $"rep '{Id}' already exists");
+        }
+
+        var row = existing ?? new RepRow { Id = Id!, Name = Name!, CreatedAt = now };
+        ApplyTo(row, now);
+        if (existing is null)
+        {
+            db.Reps.Add(row);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return (row, errors, null);
     }
 
     public void ApplyTo(RepRow row, DateTimeOffset now)
