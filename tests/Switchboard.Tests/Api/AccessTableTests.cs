@@ -141,7 +141,8 @@ public sealed class AccessTableTests() : HostedTests(new SqliteDatabase())
         "POST /api/accounts/import" => new StringContent($"name,domains\nImported {Next()},imp{Next()}.example\n", Encoding.UTF8, "text/csv"),
         "POST /api/forms" => JsonContent.Create(new { key = "f-new" + Next(), name = "New" }),
         "POST /api/webhooks" => JsonContent.Create(new { url = "http://127.0.0.1:9/hook", events = new[] { "*" } }),
-        "POST /api/routing/held/retry" or "POST /api/leads/{id}/accept" or "POST /api/pools/{id}/claims" => null,
+        "POST /api/routing/held/retry" or "POST /api/leads/{id}/accept" or "POST /api/pools/{id}/claims"
+            or "POST /api/webhooks/{id}/deliveries/{deliveryId}/resend" => null,
         var other when rule.Method is "GET" or "DELETE" => null,
         var other => throw new InvalidOperationException($"{other}: no probe body; add one"),
     };
