@@ -55,7 +55,7 @@ public static class SwitchboardApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes); // imports raise it for themselves
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSwitchboardStorage(options);
-        builder.Services.AddSwitchboardAuth();
+        builder.Services.AddSwitchboardAuth(options);
         builder.Services.AddSingleton<AccountEmails>();
         builder.Services.AddSingleton<FlowStore>();
         builder.Services.AddSingleton<RoutingSnapshots>();
@@ -132,6 +132,7 @@ public static class SwitchboardApp
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App.App>().AddInteractiveServerRenderMode();
         app.MapPost("/signout", SignOutAsync);
+        app.MapSingleSignOn(options.Oidc);
 
         await StorageExtensions.MigrateAsync(app.Services);
         await ApiKeySecrets.EnsureAdminKeyAsync(app.Services, options, app.Services.GetRequiredService<TimeProvider>(), console ?? Console.Out);

@@ -96,6 +96,9 @@ public sealed class SwitchboardOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>OpenID Connect sign-in beside passwords (Entra ID, Google, Okta, Keycloak), when SWITCHBOARD_OIDC_AUTHORITY is set.</summary>
+    public OidcSettings? Oidc { get; set; }
+
     public bool UsesPostgres =>
         string.Equals(DbProvider, "postgres", StringComparison.OrdinalIgnoreCase) ||
         (DbProvider is null && (Db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || Db.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)));
@@ -124,6 +127,7 @@ public sealed class SwitchboardOptions
             o.PublicUrl = publicUrl.TrimEnd('/');
         }
 
+        o.Oidc = OidcSettings.From(config);
         o.ScoreModel = config["SCORE_MODEL"] is { Length: > 0 } model ? model : null;
         if (config["SMTP_HOST"] is { Length: > 0 } smtpHost)
         {
@@ -175,6 +179,46 @@ public sealed class SwitchboardOptions
 public sealed class SettingsException(string setting, string reason) : Exception($"{setting} {reason}")
 {
     public string Setting { get; } = setting;
+}
+
+/// <summary>
+/// The OpenID provider people may sign in with: its issuer address, this service's client id and secret
+/// there, the name on the sign-in button, the scopes asked for, and whether an email the provider does
+/// not mark verified is trusted anyway (Entra ID sends no <c>email_verified</c>).
+/// </summary>
+public sealed record OidcSettings(Uri Authority, string ClientId, string? ClientSecret, string Name, string[] Scopes, bool TrustEmail)
+{
+    public static OidcSettings? From(IConfiguration config)
+    {
+        if (config["OIDC_AUTHORITY"] is not { Length: > 0 } authority)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new SettingsException("SWITCHBOARD_OIDC_AUTHORITY", "must be the provider's absolute https address (its issuer), for example https://login.microsoftonline.com/TENANT/v2.0");
+        }
+
+        if (url.Scheme == "http" && !url.IsLoopback)
+        {
+            throw new SettingsException("SWITCHBOARD_OIDC_AUTHORITY", "must use https (plain http is accepted only for a provider on this machine)");
+        }
+
+        if (config["OIDC_CLIENT_ID"] is not { Length: > 0 } clientId)
+        {
+            throw new SettingsException("SWITCHBOARD_OIDC_CLIENT_ID", "is required with SWITCHBOARD_OIDC_AUTHORITY: the client (application) id the provider gave this service");
+        }
+
+        string[] scopes = config["OIDC_SCOPES"] is { Length: > 0 } s ? [.. s.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)] : ["openid", "profile", "email"];
+        return new OidcSettings(
+            url,
+            clientId,
+            config["OIDC_CLIENT_SECRET"] is { Length: > 0 } secret ? secret : null,
+            config["OIDC_NAME"] is { Length: > 0 } name ? name : "single sign-on",
+            scopes.Contains("openid") ? scopes : ["openid", .. scopes],
+            bool.TryParse(config["OIDC_TRUST_EMAIL"], out var trust) && trust);
+    }
 }
 
 /// <summary>Where and how rep emails go. The template's first line is the subject; <c>{type}</c>, <c>{leadId}</c>, <c>{repName}</c>, <c>{note}</c>, <c>{at}</c> are filled in.</summary>

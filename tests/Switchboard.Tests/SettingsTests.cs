@@ -29,6 +29,21 @@ public class SettingsTests
     }
 
     [Fact]
+    public void OpenIdConnect_NeedsAnHttpsIssuerAndAClientId()
+    {
+        static SwitchboardOptions ReadAll(params (string Key, string Value)[] settings) =>
+            SwitchboardOptions.From(new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build());
+
+        Assert.Null(ReadAll().Oidc);
+        Assert.Equal("SWITCHBOARD_OIDC_AUTHORITY", Assert.Throws<SettingsException>(() => ReadAll(("OIDC_AUTHORITY", "http://idp.example.com"), ("OIDC_CLIENT_ID", "x"))).Setting);
+        Assert.Equal("SWITCHBOARD_OIDC_CLIENT_ID", Assert.Throws<SettingsException>(() => ReadAll(("OIDC_AUTHORITY", "https://idp.example.com"))).Setting);
+        var oidc = ReadAll(("OIDC_AUTHORITY", "https://login.microsoftonline.com/t/v2.0"), ("OIDC_CLIENT_ID", "app"), ("OIDC_SCOPES", "email profile"), ("OIDC_TRUST_EMAIL", "true")).Oidc!;
+        Assert.Equal(["openid", "email", "profile"], oidc.Scopes);
+        Assert.True(oidc.TrustEmail);
+        Assert.Equal("single sign-on", oidc.Name);
+    }
+
+    [Fact]
     public void StrongAdminKey_Taken()
     {
         Assert.Equal("3f9c1e7a5b2d8f4e6a0c9b1d7e3f5a2c", Read("ADMIN_KEY", "3f9c1e7a5b2d8f4e6a0c9b1d7e3f5a2c").AdminKey);

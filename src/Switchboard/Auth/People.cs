@@ -25,12 +25,12 @@ public static class People
     /// <summary>Identity's table layout (version 3: with passkeys), also where SwitchboardDb is made without the app.</summary>
     public static readonly Version SchemaVersion = IdentitySchemaVersions.Version3;
 
-    public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services)
+    public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services, SwitchboardOptions options)
     {
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<FirstAdmin>();
-        services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "API key or sign-in cookie", o => o.ForwardDefaultSelector = http =>
+        var auth = services.AddAuthentication(Scheme);
+        auth.AddPolicyScheme(Scheme, "API key or sign-in cookie", o => o.ForwardDefaultSelector = http =>
                 http.Request.Path.StartsWithSegments("/api") || http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : IdentityConstants.ApplicationScheme)
@@ -46,6 +46,7 @@ public static class People
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.SlidingExpiration = true;
             }));
+        auth.AddSingleSignOn(options.Oidc);
         services.AddIdentityCore<UserRow>(o =>
             {
                 o.Stores.SchemaVersion = SchemaVersion;
