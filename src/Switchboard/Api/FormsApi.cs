@@ -10,15 +10,6 @@ using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
-public sealed record FormInput(
-    string? Key,
-    [property: Limit(Limits.Name)] string? Name,
-    [property: Limit(Limits.Name)] string? Source = null,
-    [property: Limit(Limits.ShortList)] Dictionary<string, string>? FieldMap = null,
-    [property: Limit(Limits.Url)] string? ThankYouUrl = null,
-    [property: Limit(Limits.Name)] string? HoneypotField = null,
-    [property: Limit(Limits.ShortList)] List<string>? AllowedOrigins = null);
-
 /// <summary>What a script posting a form as JSON is told: received, and the thank-you page if the form has one.</summary>
 public sealed record FormReceived(bool Received, string? ThankYouUrl);
 
@@ -72,62 +63,13 @@ public static class FormsApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        if (input!.Key is null || !RepInput.IdShape().IsMatch(input.Key))
+        var (row, errors, conflict) = await input!.SaveAsync(db, time.GetUtcNow(), ct);
+        if (errors.Any || conflict is not null)
         {
-            errors.Add("key", "required: 1-64 letters, digits, '.', '_' or '-'");
+            return errors.Any ? errors.ToProblem() : Problems.Conflict(conflict!);
         }
 
-        if (string.IsNullOrWhiteSpace(input.Name))
-        {
-            errors.Add("name", "required");
-        }
-
-        foreach (var (field, target) in input.FieldMap ?? [])
-        {
-            if (LeadFields.TargetError(target) is { } error)
-            {
-                errors.Add($"fieldMap.{field}", error);
-            }
-        }
-
-        if (input.ThankYouUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
-        {
-            errors.Add("thankYouUrl", "an absolute http(s) URL");
-        }
-
-        foreach (var (origin, i) in (input.AllowedOrigins ?? []).Select((o, i) => (o, i)))
-        {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var o) || o.Scheme is not ("http" or "https") || o.AbsolutePath != "/")
-            {
-                errors.Add($"allowedOrigins[{i}]", "an origin such as https://www.example.com (scheme, host and port only)");
-            }
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        if (await db.Forms.AnyAsync(f => f.Key == input.Key, ct))
-        {
-            return Problems.Conflict($"form '{input.Key}' already exists");
-        }
-
-        var row = new FormRow
-        {
-            Key = input.Key!,
-            Name = input.Name!.Trim(),
-            Source = input.Source?.Trim(),
-            FieldMapJson = input.FieldMap is { Count: > 0 } map ? JsonSerializer.Serialize(map) : null,
-            ThankYouUrl = input.ThankYouUrl,
-            HoneypotField = input.HoneypotField,
-            AllowedOrigins = [.. (input.AllowedOrigins ?? []).Select(o => o.TrimEnd('/'))],
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.Forms.Add(row);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/forms/{row.Key}", FormView.From(row));
+        return TypedResults.Created($"/api/forms/{row!.Key}", FormView.From(row));
     }
 
     public static async Task<Ok<List<FormView>>> ListForms(SwitchboardDb db, CancellationToken ct) =>
@@ -135,14 +77,7 @@ public static class FormsApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteForm(string key, SwitchboardDb db, CancellationToken ct)
     {
-        if (await db.Forms.FirstOrDefaultAsync(f => f.Key == key, ct) is not { } row)
-        {
-            return Problems.NotFound($"no form '{key}'");
-        }
-
-        db.Forms.Remove(row); // tracked, so the audit log keeps what it was
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+        return await FormInput.RemoveAsync(db, key, ct) ? TypedResults.NoContent() : Problems.NotFound($"no form '{key}'");
     }
 
     /// <summary>A website form post: mapped to a lead, cleaned, deduplicated, routed; then the thank-you page.</summary>

@@ -45,52 +45,19 @@ public static class HolidaysApi
             return problem;
         }
 
-        var errors = new FieldErrors();
-        if (!RepInput.IdShape().IsMatch(region))
-        {
-            errors.Add("region", "1-64 letters, digits, '.', '_' or '-', e.g. DE-BY");
-        }
-
-        if (input!.Dates is null)
-        {
-            errors.Add("dates", "required: the days off, written yyyy-MM-dd");
-        }
-
-        Holidays.ValidateDates(input.Dates, "dates", errors);
-
+        var (row, errors) = await HolidayCalendars.SaveAsync(db, region, input!.Name, input.Dates, time.GetUtcNow(), ct);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        var row = await db.HolidayCalendars.FirstOrDefaultAsync(c => c.Region == region, ct);
-        if (row is null)
-        {
-            row = new HolidayCalendarRow { Region = region };
-            db.HolidayCalendars.Add(row);
-        }
-
-        row.Name = input.Name?.Trim();
-        row.Dates = [.. input.Dates!.Distinct().Order(StringComparer.Ordinal)];
-        row.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
         retrier.Poke();
-        return TypedResults.Ok(HolidayCalendarView.From(row));
+        return TypedResults.Ok(HolidayCalendarView.From(row!));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteCalendar(string region, SwitchboardDb db, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var row = await db.HolidayCalendars.FirstOrDefaultAsync(c => c.Region == region, ct);
-        var deleted = row is not null;
-        if (row is not null)
-        {
-            db.HolidayCalendars.Remove(row); // tracked, so the audit log keeps what it was
-            await db.SaveChangesAsync(ct);
-            await db.RoutingChangedAsync(ct);
-        }
-
-        await tx.CommitAsync(ct);
+        var deleted = await HolidayCalendars.RemoveAsync(db, region, ct);
         return deleted ? TypedResults.NoContent() : Problems.NotFound($"no holiday calendar '{region}'");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Auth;
+using Switchboard.Capture;
 using Switchboard.Intake;
 using Switchboard.Distribution;
 using Switchboard.Storage;
@@ -24,33 +25,15 @@ public static class IntakeApi
     public static async Task<Results<Ok<IntakeRulesSaved>, ValidationProblem>> PutRules(
         HttpRequest request, HttpContext http, SwitchboardDb db, TimeProvider time, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        var (text, format, document) = await JsonBody.ReadDocumentAsync<IntakeRulesDocument>(request, errors, ct);
-        if (document is not null)
-        {
-            errors.AddAll(IntakeRules.Compile(document, 0).Errors);
-            errors.AddAll(await References.MissingAsync(db, References.InIntakeRules(document), ct));
-        }
-
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(ct);
+        var (version, errors) = await IntakeRulesStore.SaveAsync(db, text, FlowDocuments.FormatOf(request.ContentType, text), Caller.From(http.User).KeyId, time.GetUtcNow(), ct);
         if (errors.Any)
         {
             return errors.ToProblem("The intake rules are invalid.");
         }
 
-        // Under the routing lock, like flows: version numbers never collide between instances.
-        await using var tx = await db.BeginRoutingTransactionAsync(ct);
-        var version = (await db.IntakeRules.MaxAsync(r => (int?)r.Version, ct) ?? 0) + 1;
-        db.IntakeRules.Add(new IntakeRulesRow
-        {
-            Version = version,
-            Document = text,
-            Format = format,
-            CreatedAt = time.GetUtcNow(),
-            CreatedByKeyId = Caller.From(http.User).KeyId,
-        });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(new IntakeRulesSaved(version));
+        return TypedResults.Ok(new IntakeRulesSaved(version!.Value));
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetRules(SwitchboardDb db, CancellationToken ct)

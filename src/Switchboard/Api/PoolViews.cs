@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchboard.Storage;
+using Switchboard.Pools;
 using Switchboard.Views;
 
 namespace Switchboard.Api;

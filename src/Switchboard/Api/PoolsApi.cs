@@ -35,23 +35,13 @@ public static class PoolsApi
             return problem;
         }
 
-        var errors = await input!.ValidateAsync(db, ct);
-        if (errors.Any)
+        var (row, errors, conflict) = await input!.SaveAsync(db, null, time.GetUtcNow(), ct);
+        if (errors.Any || conflict is not null)
         {
-            return errors.ToProblem();
+            return errors.Any ? errors.ToProblem() : Problems.Conflict(conflict!);
         }
 
-        if (await db.Pools.AnyAsync(p => p.Id == input.Id, ct))
-        {
-            return Problems.Conflict($"pool '{input.Id}' already exists");
-        }
-
-        var now = time.GetUtcNow();
-        var row = new PoolRow { Id = input.Id!, Name = input.Name!, Mode = PoolModes.CherryPick, CreatedAt = now };
-        input.ApplyTo(row, now);
-        db.Pools.Add(row);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/pools/{row.Id}", PoolView.From(row, await WaitingAsync(db, row.Id, ct)));
+        return TypedResults.Created($"/api/pools/{row!.Id}", PoolView.From(row, await WaitingAsync(db, row.Id, ct)));
     }
 
     /// <summary>Admins see every pool, managers their teams' pools, reps the pools they are members of.</summary>
@@ -91,14 +81,12 @@ public static class PoolsApi
             return invalid;
         }
 
-        var errors = await input!.ValidateAsync(db, ct);
+        var (_, errors, _) = await input!.SaveAsync(db, pool, time.GetUtcNow(), ct);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        input.ApplyTo(pool, time.GetUtcNow());
-        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(PoolView.From(pool, await WaitingAsync(db, id, ct)));
     }
 
@@ -110,20 +98,7 @@ public static class PoolsApi
             return Problems.NotFound($"no pool '{id}'");
         }
 
-        var waiting = await WaitingAsync(db, id, ct);
-        if (waiting > 0)
-        {
-            return Problems.Conflict($"pool '{id}' still holds {waiting} leads; claim or move them first");
-        }
-
-        if (await References.UsedByAsync(db, Reference.Pool, id, ct) is { } usedBy)
-        {
-            return Problems.Conflict(usedBy);
-        }
-
-        db.Pools.Remove(pool);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+        return await PoolInput.RemoveAsync(db, pool, ct) is { } conflict ? Problems.Conflict(conflict) : TypedResults.NoContent();
     }
 
     /// <summary>

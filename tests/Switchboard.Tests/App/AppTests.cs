@@ -298,6 +298,98 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
         Assert.Contains("team: sdr", flow["document"].Str());
     }
 
+    [Fact]
+    public async Task AnAdminSetsUpATeam_APool_AHolidayCalendar_IntakeRules_AndAForm_FromTheScreens()
+    {
+        await RoundRobinTeamAsync("ada");
+        await Admin.PostOk("/api/users", new { email = "root@example.com", role = "admin", password = Password });
+        var root = await SignInAsync("root@example.com");
+
+        // A team: a day off that is no date is named at its field; nothing is saved until it is fixed.
+        await root.GotoAsync("/admin/teams");
+        await InteractiveAsync(root);
+        await root.GetByLabel("Id", new() { Exact = true }).FillAsync("ae");
+        await root.GetByLabel("Name", new() { Exact = true }).FillAsync("Account executives");
+        await root.GetByLabel("Days off for everyone").FillAsync("2026-12-24, 2026-13-01");
+        await root.GetByLabel("Per day").FillAsync("40");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Add team" }).ClickAsync();
+        await Expect(root.GetByText("Not saved: see the fields marked below.")).ToBeVisibleAsync();
+        await Expect(root.GetByText("[1]:", new() { Exact = false })).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync("/api/teams/ae")).StatusCode);
+        await root.GetByLabel("Days off for everyone").FillAsync("2026-12-24");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Add team" }).ClickAsync();
+        await Expect(root.GetByText("Added Account executives (ae).")).ToBeVisibleAsync();
+        var ae = await (await Admin.GetAsync("/api/teams/ae")).Json();
+        Assert.Equal("[\"2026-12-24\"]", ae["holidays"]!.ToJsonString());
+        Assert.Equal(40, ae["caps"]!["perDay"]!.GetValue<int>());
+
+        // A team with members is not removed, and the screen says why.
+        await root.GetByText("SDR (sdr)", new() { Exact = false }).ClickAsync();
+        await root.GetByRole(AriaRole.Button, new() { Name = "Remove team" }).ClickAsync();
+        await root.GetByRole(AriaRole.Button, new() { Name = "Yes, remove SDR" }).ClickAsync();
+        await Expect(root.GetByText("Not removed: team 'sdr' still has members (ada)", new() { Exact = false })).ToBeVisibleAsync();
+
+        // A pool for the team, escalating after two hours.
+        await root.GotoAsync("/admin/pools");
+        await InteractiveAsync(root);
+        await root.GetByLabel("Id", new() { Exact = true }).FillAsync("hot");
+        await root.GetByLabel("Name", new() { Exact = true }).FillAsync("Hot leads");
+        await root.GetByLabel("Member teams").ClickAsync();
+        await root.Locator(".mud-popover-open").GetByText("SDR (sdr)").ClickAsync();
+        await root.Keyboard.PressAsync("Escape");
+        await root.GetByLabel("After").FillAsync("2h");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Add pool" }).ClickAsync();
+        await Expect(root.GetByText("Added pool Hot leads (hot).")).ToBeVisibleAsync();
+        var hot = await (await Admin.GetAsync("/api/pools/hot")).Json();
+        Assert.Equal("[\"sdr\"]", hot["memberTeamIds"]!.ToJsonString());
+        Assert.Equal("2h", hot["escalation"]!["after"].Str());
+
+        // A holiday calendar.
+        await root.GotoAsync("/admin/holidays");
+        await InteractiveAsync(root);
+        await root.GetByLabel("Region").FillAsync("DE-BY");
+        await root.GetByLabel("Calendar name").FillAsync("Bavaria");
+        await root.GetByLabel("Days off").FillAsync("2026-12-25\n2026-12-26");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Save calendar" }).ClickAsync();
+        await Expect(root.GetByText("Saved DE-BY: 2 days off.")).ToBeVisibleAsync();
+        Assert.Equal("[\"2026-12-25\",\"2026-12-26\"]", (await (await Admin.GetAsync("/api/holidays/DE-BY")).Json())["dates"]!.ToJsonString());
+
+        // Intake rules: a broken condition is shown at its line; the fixed rules are saved as version 1.
+        await root.GotoAsync("/admin/intake");
+        await InteractiveAsync(root);
+        await Expect(root.GetByText("No intake rules yet", new() { Exact = false })).ToBeVisibleAsync();
+        var rules = root.GetByLabel("Intake rules (YAML)");
+        await rules.FillAsync("disqualify:\n  - name: competitor\n    when: company.domain == \n");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Save rules" }).ClickAsync();
+        await Expect(root.GetByText("Not saved: the rules have 1 problem; no rules are in force.")).ToBeVisibleAsync();
+        await Expect(root.Locator(".flow-problems")).ToContainTextAsync("Line 3");
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync("/api/intake/rules")).StatusCode);
+        await rules.FillAsync("disqualify:\n  - name: competitor\n    when: company.domain == 'rival.com'\n");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Save rules" }).ClickAsync();
+        await Expect(root.GetByText("Saved as version 1: it applies to the next lead.")).ToBeVisibleAsync();
+        Assert.Contains("rival.com", await (await Admin.GetAsync("/api/intake/rules")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A form, and its HTML: a post with the snippet's own field names becomes a lead.
+        await root.GotoAsync("/admin/forms");
+        await InteractiveAsync(root);
+        await Expect(root.GetByText("No forms yet", new() { Exact = false })).ToBeVisibleAsync();
+        await root.GetByLabel("Key").FillAsync("contact");
+        await root.GetByLabel("Form name").FillAsync("Contact us");
+        await root.GetByLabel("Field map").FillAsync("mail = email\norg = company.name");
+        await root.GetByLabel("Honeypot field").FillAsync("website");
+        await root.GetByRole(AriaRole.Button, new() { Name = "Make form" }).ClickAsync();
+        await Expect(root.GetByText("Form 'Contact us' made", new() { Exact = false })).ToBeVisibleAsync();
+        var snippet = await root.GetByLabel("HTML to embed in your page").InputValueAsync();
+        Assert.Contains($"action=\"{Host.BaseAddress.ToString().TrimEnd('/')}/forms/contact\"", snippet, StringComparison.Ordinal);
+        Assert.Contains("name=\"mail\"", snippet, StringComparison.Ordinal);
+        Assert.Contains("name=\"website\" tabindex=\"-1\"", snippet, StringComparison.Ordinal);
+        await root.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"forms-{Database.Name}.png"), FullPage = true });
+        using var anonymous = new HttpClient { BaseAddress = Host.BaseAddress };
+        var posted = await anonymous.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string> { ["mail"] = "lee@acme.io", ["org"] = "Acme", ["website"] = "" }));
+        Assert.True(posted.IsSuccessStatusCode || posted.StatusCode == HttpStatusCode.SeeOther, posted.StatusCode.ToString());
+        Assert.Single((await (await Admin.GetAsync("/api/leads?q=lee@acme.io")).Json())["items"]!.AsArray());
+    }
+
     protected override async ValueTask TearDownAsync()
     {
         foreach (var context in _contexts)

@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Distribution;
-using Switchboard.Pools;
 using Switchboard.Routing.Flows;
 using Switchboard.Storage;
 
-namespace Switchboard.Api;
+namespace Switchboard.Pools;
 
 public sealed record ClaimLimitsInput(int? MaxOpen = null, int? PerDay = null);
 
@@ -58,6 +57,50 @@ public sealed record PoolInput(
             _ => null,
         };
         row.UpdatedAt = now;
+    }
+
+    /// <summary>Checks and stores a new pool, or the changes to <paramref name="existing"/> (tracked): the pool, or the fields at fault, or a conflict.</summary>
+    public async Task<(PoolRow? Row, FieldErrors Errors, string? Conflict)> SaveAsync(SwitchboardDb db, PoolRow? existing, DateTimeOffset now, CancellationToken ct)
+    {
+        var errors = await ValidateAsync(db, ct);
+        if (errors.Any)
+        {
+            return (null, errors, null);
+        }
+
+        if (existing is null && await db.Pools.AnyAsync(p => p.Id == Id, ct))
+        {
+            return (null, errors, $"pool '{Id}' already exists");
+        }
+
+        var row = existing ?? new PoolRow { Id = Id!, Name = Name!, Mode = PoolModes.CherryPick, CreatedAt = now };
+        ApplyTo(row, now);
+        if (existing is null)
+        {
+            db.Pools.Add(row);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return (row, errors, null);
+    }
+
+    /// <summary>Removes an empty pool nothing routes to; else why not.</summary>
+    public static async Task<string?> RemoveAsync(SwitchboardDb db, PoolRow pool, CancellationToken ct)
+    {
+        var waiting = await db.Leads.CountAsync(l => l.PoolId == pool.Id && l.Status == Routing.Lifecycle.LeadStatus.Pooled, ct);
+        if (waiting > 0)
+        {
+            return $"pool '{pool.Id}' still holds {waiting} leads; claim or move them first";
+        }
+
+        if (await References.UsedByAsync(db, Reference.Pool, pool.Id, ct) is { } usedBy)
+        {
+            return usedBy;
+        }
+
+        db.Pools.Remove(pool);
+        await db.SaveChangesAsync(ct);
+        return null;
     }
 
     public async Task<FieldErrors> ValidateAsync(SwitchboardDb db, CancellationToken ct)
