@@ -11,7 +11,7 @@ public sealed class FormErrors(FieldErrors errors)
     public bool Has(string field) => Under(field).Any();
 
     public string? Of(string field) =>
-        Under(field).Select(e => e.Key == field ? string.Join("; ", e.Value) : $"{e.Key[field.Length..].TrimStart('.')}: {string.Join("; ", e.Value)}")
+        Under(field).OrderBy(e => e.Key != field).Select(e => e.Key == field ? string.Join("; ", e.Value) : $"{e.Key[field.Length..].TrimStart('.')}: {string.Join("; ", e.Value)}")
             .ToList() is { Count: > 0 } found ? string.Join("; ", found) : null;
 
     /// <summary>The errors no input on the screen shows, for a summary above the form.</summary>

@@ -25,9 +25,9 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
     protected override Task<ServiceHost> StartAsync(string db) => ServiceHost.StartAsync(db, settings: new Dictionary<string, string> { ["WEBHOOKS_ALLOW_PRIVATE"] = "true" });
 
     /// <summary>A fresh browser session (its own cookies), signed in as <paramref name="email"/>.</summary>
-    private async Task<IPage> SignInAsync(string email, string password = Password)
+    private async Task<IPage> SignInAsync(string email, string password = Password, int width = 1280)
     {
-        var context = await (await Browsers.GetAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = Host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await (await Browsers.GetAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = Host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 } });
         _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
@@ -388,6 +388,41 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
         var posted = await anonymous.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string> { ["mail"] = "lee@acme.io", ["org"] = "Acme", ["website"] = "" }));
         Assert.True(posted.IsSuccessStatusCode || posted.StatusCode == HttpStatusCode.SeeOther, posted.StatusCode.ToString());
         Assert.Single((await (await Admin.GetAsync("/api/leads?q=lee@acme.io")).Json())["items"]!.AsArray());
+    }
+
+    /// <summary>Whether the page fits the window's width: nothing to scroll sideways for.</summary>
+    private static Task<bool> FitsAsync(IPage page) =>
+        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1");
+
+    [Fact]
+    public async Task ARepWorksFromAPhoneWidthWindow_InboxLeadPoolAndAvailability_FitWithoutSidewaysScrolling()
+    {
+        await RoundRobinTeamAsync("ada");
+        await Admin.PostOk("/api/pools", new { id = "hot", name = "Hot leads", memberTeamIds = new[] { "sdr" } });
+        await RepUserAsync("ada");
+        var id = (await Admin.PostOk("/api/leads", new { firstName = "Grace", lastName = "Hopper", email = "grace@example.com", company = new { name = "A company with a rather long name, Incorporated" } }))["id"].Str();
+
+        var phone = await SignInAsync("ada@example.com", width: 390);
+        await Expect(phone).ToHaveURLAsync(new Regex("/inbox$"));
+        await Expect(phone.GetByRole(AriaRole.Link, new() { Name = "Grace Hopper" })).ToBeVisibleAsync();
+        Assert.True(await FitsAsync(phone), "the inbox scrolls sideways at 390 px");
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"inbox-phone-{Database.Name}.png"), FullPage = true });
+
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Grace Hopper" }).ClickAsync();
+        await Expect(phone).ToHaveURLAsync(new Regex($"/leads/{id}$"));
+        await InteractiveAsync(phone);
+        await Expect(phone.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToBeInViewportAsync();
+        Assert.True(await FitsAsync(phone), "the lead page scrolls sideways at 390 px");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Expect(phone.GetByText("Accepted: the lead is yours.")).ToBeVisibleAsync();
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(Browsers.Screenshots, $"lead-phone-{Database.Name}.png"), FullPage = true });
+
+        foreach (var path in new[] { "/pools/hot", "/me" })
+        {
+            await phone.GotoAsync(path);
+            await InteractiveAsync(phone);
+            Assert.True(await FitsAsync(phone), $"{path} scrolls sideways at 390 px");
+        }
     }
 
     protected override async ValueTask TearDownAsync()
