@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Switchboard.Storage;
@@ -27,6 +28,8 @@ public static class People
 
     public static IServiceCollection AddSwitchboardAuth(this IServiceCollection services, SwitchboardOptions options)
     {
+        // Cookie and antiforgery keys live in the database: sessions survive restarts and work on every instance.
+        services.AddDataProtection().SetApplicationName("Switchboard").PersistKeysToDbContext<SwitchboardDb>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<FirstAdmin>();
         var auth = services.AddAuthentication(Scheme);

@@ -1,6 +1,7 @@
 using Switchboard.Routing.Lifecycle;
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,8 +20,11 @@ namespace Switchboard.Storage;
 /// The one DbContext. Features use it directly (no repository wrappers). Each database has its own
 /// subclass only so that each keeps its own migrations.
 /// </summary>
-public abstract class SwitchboardDb(DbContextOptions options) : IdentityUserContext<UserRow>(options)
+public abstract class SwitchboardDb(DbContextOptions options) : IdentityUserContext<UserRow>(options), IDataProtectionKeyContext
 {
+    /// <summary>The keys that sign sign-in cookies and antiforgery tokens, shared by every instance and kept across restarts.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<TeamRow> Teams => Set<TeamRow>();
     public DbSet<RepRow> Reps => Set<RepRow>();
@@ -150,6 +154,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : IdentityUserCont
         builder.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
         builder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
         builder.Entity<IdentityUserPasskey<string>>().ToTable("user_passkeys");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         builder.Entity<ApiKeyRow>(e =>
         {
             e.ToTable("api_keys");

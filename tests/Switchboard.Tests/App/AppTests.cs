@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -423,6 +425,23 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
             await InteractiveAsync(phone);
             Assert.True(await FitsAsync(phone), $"{path} scrolls sideways at 390 px");
         }
+    }
+
+    [Fact]
+    public async Task ASignedInPerson_IsSignedInOnASecondInstanceOfTheSameDatabase_ItsKeysLiveThere()
+    {
+        await RoundRobinTeamAsync("ada");
+        await RepUserAsync("ada");
+        var page = await SignInAsync("ada@example.com");
+        await Expect(page).ToHaveURLAsync(new Regex("/inbox$"));
+
+        await using var second = await ServiceHost.StartAsync(Host.Db);
+        await page.GotoAsync(new Uri(second.BaseAddress, "/inbox").ToString()); // the same cookie (cookies do not name a port)
+        await Expect(page).ToHaveURLAsync(new Regex($"{Regex.Escape(second.BaseAddress.Authority)}/inbox$"));
+        await Expect(page.GetByText("You have no open leads")).ToBeVisibleAsync();
+
+        await using var scope = second.Services.CreateAsyncScope();
+        Assert.NotEqual(0, await scope.ServiceProvider.GetRequiredService<Switchboard.Storage.SwitchboardDb>().DataProtectionKeys.CountAsync());
     }
 
     protected override async ValueTask TearDownAsync()
