@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -442,6 +443,50 @@ public abstract class AppTests(TestDatabase database) : HostedTests(database)
 
         await using var scope = second.Services.CreateAsyncScope();
         Assert.NotEqual(0, await scope.ServiceProvider.GetRequiredService<Switchboard.Storage.SwitchboardDb>().DataProtectionKeys.CountAsync());
+    }
+
+    /// <summary>axe-core's findings on the page that a screen-reader or keyboard user would hit (impact serious or critical).</summary>
+    private static async Task<List<string>> BarriersAsync(IPage page, string screen)
+    {
+        var result = await page.RunAxe();
+        return [.. result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{screen}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")];
+    }
+
+    [Fact]
+    public async Task EveryMainScreen_HasNoSeriousAccessibilityBarriers()
+    {
+        await RoundRobinTeamAsync("ada");
+        await Admin.PostOk("/api/pools", new { id = "hot", name = "Hot leads", memberTeamIds = new[] { "sdr" } });
+        await Admin.PostOk("/api/forms", new { key = "contact", name = "Contact us" });
+        await RepUserAsync("ada");
+        await Admin.PostOk("/api/users", new { email = "root@example.com", role = "admin", password = Password });
+        var id = (await Admin.PostOk("/api/leads", new { firstName = "Grace", lastName = "Hopper", email = "grace@example.com" }))["id"].Str();
+        var barriers = new List<string>();
+
+        var anonymous = await (await Browsers.GetAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = Host.BaseAddress.ToString() });
+        _contexts.Add(anonymous);
+        var signIn = await anonymous.NewPageAsync();
+        await signIn.GotoAsync("/signin");
+        barriers.AddRange(await BarriersAsync(signIn, "/signin"));
+
+        var ada = await SignInAsync("ada@example.com");
+        foreach (var path in new[] { "/inbox", $"/leads/{id}", "/pools", "/pools/hot", "/me", "/leads" })
+        {
+            await ada.GotoAsync(path);
+            await InteractiveAsync(ada);
+            barriers.AddRange(await BarriersAsync(ada, path));
+        }
+
+        var root = await SignInAsync("root@example.com");
+        foreach (var path in new[] { "/team", "/admin/flow", "/admin/teams", "/admin/reps", "/admin/pools", "/admin/holidays", "/admin/intake", "/admin/forms", "/admin/users", "/admin/keys", "/admin/webhooks" })
+        {
+            await root.GotoAsync(path);
+            await InteractiveAsync(root);
+            barriers.AddRange(await BarriersAsync(root, path));
+        }
+
+        Assert.True(barriers.Count == 0, string.Join("\n", barriers));
     }
 
     protected override async ValueTask TearDownAsync()
