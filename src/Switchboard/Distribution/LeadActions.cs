@@ -39,6 +39,11 @@ public static class LeadActions
             return ActionOutcome.Invalid(invalid.Field!, invalid.Reason);
         }
 
+        if (Unfit("reason", reason, Limits.Reason) is { } unfit)
+        {
+            return unfit;
+        }
+
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
         if (caller.RepId is not { } repId || await db.Leads.FirstOrDefaultAsync(l => l.Id == id, ct) is not { } lead)
         {
@@ -53,6 +58,11 @@ public static class LeadActions
         if (LeadLifecycle.ActivityProblem(type) is { } invalid)
         {
             return ActionOutcome.Invalid(invalid.Field!, invalid.Reason);
+        }
+
+        if (Unfit("note", note, Limits.Note) is { } unfit)
+        {
+            return unfit;
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
@@ -71,6 +81,11 @@ public static class LeadActions
             return ActionOutcome.Invalid(invalid.Field!, invalid.Reason);
         }
 
+        if (Unfit("reason", reason, Limits.Reason) is { } unfit)
+        {
+            return unfit;
+        }
+
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
         if (await WorkableAsync(db, caller, id, ct) is not { } lead)
         {
@@ -85,6 +100,11 @@ public static class LeadActions
         if (score is not (>= 0 and <= 10))
         {
             return ActionOutcome.Invalid("score", "required: a whole number from 0 to 10");
+        }
+
+        if (Unfit("comment", comment, Limits.Reason) is { } unfit)
+        {
+            return unfit;
         }
 
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
@@ -104,6 +124,11 @@ public static class LeadActions
     /// <summary>A manager or admin moves a lead: to a named rep (a manager: only one of their teams'), or through the flow again without the current owner.</summary>
     public static async Task<ActionOutcome> ReassignAsync(SwitchboardDb db, LeadMoves moves, Caller caller, string id, string? repId, string? reason, DateTimeOffset now, CancellationToken ct)
     {
+        if (Unfit("reason", reason, Limits.Reason) is { } unfit)
+        {
+            return unfit;
+        }
+
         await using var tx = await db.BeginRoutingTransactionAsync(ct);
         if (await WorkableAsync(db, caller, id, ct) is not { } lead)
         {
@@ -128,6 +153,16 @@ public static class LeadActions
 
         return await FinishAsync(db, tx, moves, lead, step, now, ct);
     }
+
+    /// <summary>
+    /// Text a person wrote, checked as the API's JSON reader checks it (the app hands text over without
+    /// JSON): no control or broken characters, no longer than the API allows.
+    /// </summary>
+    private static ActionOutcome? Unfit(string field, string? text, int max) =>
+        text is null ? null
+        : text.Length > max ? ActionOutcome.Invalid(field, $"at most {max:N0} characters")
+        : TextRules.Problem(text) is { } problem ? ActionOutcome.Invalid(field, problem)
+        : null;
 
     /// <summary>Who the timeline names: a rep by their rep id, anyone else by their key's or account's name.</summary>
     public static string ActorOf(Caller caller) => caller.RepId ?? caller.KeyName;
